@@ -1,0 +1,52 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** Session states as Flinks documents them; sibling APIs also spell `Canceled`. */
+export type SessionStatus = 'Initiated' | 'Cancelled' | 'Completed' | 'Expired' | 'Failed';
+
+const KNOWN_STATUSES: Record<string, SessionStatus> = {
+	initiated: 'Initiated',
+	cancelled: 'Cancelled',
+	canceled: 'Cancelled',
+	completed: 'Completed',
+	expired: 'Expired',
+	failed: 'Failed',
+};
+
+const TERMINAL_STATUSES = new Set<SessionStatus>(['Cancelled', 'Completed', 'Expired', 'Failed']);
+
+/** The session fields every operation on an existing session emits. */
+export interface SessionState {
+	sessionId: string;
+	referenceId: string | null;
+	status: string;
+	statusDetails: string | null;
+}
+
+/** Known statuses in their documented spelling, whatever the case; unknown ones as sent. */
+export function normalizeStatus(status: string): string {
+	return KNOWN_STATUSES[status.trim().toLowerCase()] ?? status;
+}
+
+export function isTerminalStatus(status: string): boolean {
+	return TERMINAL_STATUSES.has(normalizeStatus(status) as SessionStatus);
+}
+
+export function isCancelledStatus(status: string): boolean {
+	return normalizeStatus(status) === 'Cancelled';
+}
+
+/** Reads a session answer; undefined when the body is not a session (HTML, empty, no status). */
+export function readSession(
+	body: unknown,
+	fallbackSessionId: string,
+): SessionState | undefined {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+	const data = body as IDataObject;
+	if (typeof data.status !== 'string' || data.status.trim() === '') return undefined;
+	return {
+		sessionId: typeof data.sessionId === 'string' ? data.sessionId : fallbackSessionId,
+		referenceId: typeof data.referenceId === 'string' ? data.referenceId : null,
+		status: normalizeStatus(data.status),
+		statusDetails: typeof data.statusDetails === 'string' ? data.statusDetails : null,
+	};
+}
