@@ -1,13 +1,14 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
 import { FakeFlinksServer } from './helpers/fake-flinks-server';
 
-const AUTHORIZE = '/api/v1/authorize';
+const EXCHANGE_PATH = '/api/v1/authorize';
 
 function basicAuth(id: string, secret: string): string {
 	return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 }
 
 async function authorize(server: FakeFlinksServer): Promise<string> {
-	const response = await fetch(`${server.baseUrl}${AUTHORIZE}`, {
+	const response = await fetch(`${server.baseUrl}${EXCHANGE_PATH}`, {
 		method: 'POST',
 		headers: {
 			authorization: basicAuth(server.clientId, server.clientSecret),
@@ -57,7 +58,7 @@ describe('FakeFlinksServer', () => {
 
 	describe('authorize', () => {
 		it('issues a bearer token for Basic credentials', async () => {
-			const response = await fetch(`${server.baseUrl}${AUTHORIZE}`, {
+			const response = await fetch(`${server.baseUrl}${EXCHANGE_PATH}`, {
 				method: 'POST',
 				headers: {
 					authorization: basicAuth(server.clientId, server.clientSecret),
@@ -74,11 +75,11 @@ describe('FakeFlinksServer', () => {
 				expires_in: 299,
 			});
 			expect(server.issuedTokens()).toEqual([body.access_token]);
-			expect(server.count({ path: AUTHORIZE })).toBe(1);
+			expect(server.count({ path: EXCHANGE_PATH })).toBe(1);
 		});
 
 		it('issues a token for Username/Password form fields', async () => {
-			const response = await fetch(`${server.baseUrl}${AUTHORIZE}`, {
+			const response = await fetch(`${server.baseUrl}${EXCHANGE_PATH}`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/x-www-form-urlencoded' },
 				body: new URLSearchParams({
@@ -92,7 +93,7 @@ describe('FakeFlinksServer', () => {
 		});
 
 		it('answers 401 ProblemDetails for a wrong secret and 400 without grant_type', async () => {
-			const wrongSecret = await fetch(`${server.baseUrl}${AUTHORIZE}`, {
+			const wrongSecret = await fetch(`${server.baseUrl}${EXCHANGE_PATH}`, {
 				method: 'POST',
 				headers: {
 					authorization: basicAuth(server.clientId, 'not-the-secret'),
@@ -104,7 +105,7 @@ describe('FakeFlinksServer', () => {
 			expect(wrongSecret.headers.get('content-type')).toMatch(/^application\/problem\+json/);
 			expect(await wrongSecret.json()).toMatchObject({ status: 401, title: 'Unauthorized' });
 
-			const noGrant = await fetch(`${server.baseUrl}${AUTHORIZE}`, {
+			const noGrant = await fetch(`${server.baseUrl}${EXCHANGE_PATH}`, {
 				method: 'POST',
 				headers: {
 					authorization: basicAuth(server.clientId, server.clientSecret),
@@ -117,9 +118,9 @@ describe('FakeFlinksServer', () => {
 		});
 
 		it('accepts injected faults on the authorize path', async () => {
-			server.injectFault({ kind: 'status', status: 503, path: AUTHORIZE, body: 'html' });
+			server.injectFault({ kind: 'status', status: 503, path: EXCHANGE_PATH, body: 'html' });
 
-			const failed = await fetch(`${server.baseUrl}${AUTHORIZE}`, { method: 'POST' });
+			const failed = await fetch(`${server.baseUrl}${EXCHANGE_PATH}`, { method: 'POST' });
 			expect(failed.status).toBe(503);
 			expect(failed.headers.get('content-type')).toMatch(/^text\/html/);
 			await authorize(server);
@@ -405,7 +406,7 @@ describe('FakeFlinksServer', () => {
 			expect((await cancel(server, token, session.sessionId)).status).toBe(400);
 		});
 
-		it('delays and hangs until the client gives up', async () => {
+		it('delays (still applying the request) and hangs until the client gives up', async () => {
 			const session = server.addSession();
 			const token = await authorize(server);
 			const timedCancel = (ms: number): Promise<Response> =>
@@ -417,6 +418,11 @@ describe('FakeFlinksServer', () => {
 
 			server.injectFault({ kind: 'delay', ms: 300 });
 			await expect(timedCancel(100)).rejects.toThrow();
+			expect(server.session(session.sessionId)?.status).toBe('Initiated');
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			// The server still processed the cancel the client stopped waiting for.
+			expect(server.session(session.sessionId)?.status).toBe('Cancelled');
+
 			server.injectFault({ kind: 'hang' });
 			await expect(timedCancel(100)).rejects.toThrow();
 			// stop() in afterEach must still exit cleanly with the hung socket open.
@@ -467,7 +473,7 @@ describe('FakeFlinksServer', () => {
 	describe('request log', () => {
 		it('records x-client-id but redacts credentials and tokens', async () => {
 			const session = server.addSession();
-			await fetch(`${server.baseUrl}${AUTHORIZE}`, {
+			await fetch(`${server.baseUrl}${EXCHANGE_PATH}`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/x-www-form-urlencoded' },
 				body: new URLSearchParams({

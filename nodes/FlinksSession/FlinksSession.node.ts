@@ -56,11 +56,8 @@ export class FlinksSession implements INodeType {
 			} catch (error) {
 				const failure = asNodeError(this, error, itemIndex);
 				if (!this.continueOnFail()) throw failure;
-				returnData.push({
-					json: errorJson(failure),
-					error: failure,
-					pairedItem: { item: itemIndex },
-				});
+				// Exactly { error }: n8n routes it to the error output and merges the input item's fields in.
+				returnData.push({ json: { error: failure.message }, pairedItem: { item: itemIndex } });
 			}
 		}
 		return [returnData];
@@ -77,16 +74,4 @@ function asNodeError(
 		return error;
 	}
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-}
-
-/** The flat json of an error item: stable keys, the session ID when it was valid. */
-function errorJson(error: NodeApiError | NodeOperationError): IDataObject {
-	const httpStatus = error instanceof NodeApiError && error.httpCode ? Number(error.httpCode) : null;
-	const sessionId = error.context.sessionId;
-	return {
-		...(typeof sessionId === 'string' ? { sessionId } : {}),
-		error: error.message,
-		description: error.description ?? null,
-		httpStatus: Number.isInteger(httpStatus) ? httpStatus : null,
-	};
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test and tooling code runs in plain Node, never inside n8n */
 import { randomBytes, randomUUID } from 'crypto';
 import http from 'http';
 import type { AddressInfo, Socket } from 'net';
@@ -110,7 +111,7 @@ export interface RequestFilter {
 
 export const DEFAULT_CLIENT_ID = 'flinks-test-client-0001';
 
-const AUTHORIZE_PATH = '/api/v1/authorize';
+const EXCHANGE_PATH = '/api/v1/authorize';
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SESSION_ROUTE = /^\/api\/v2\/sessions\/([^/]+)\/(cancel|details)$/;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -309,6 +310,7 @@ export class FakeFlinksServer {
 		return this.faults.map((queued) => queued.fault);
 	}
 
+	/** Delay before every admitted request is processed; processing happens even if the client gave up. */
 	setLatency(ms: number): void {
 		this.latencyMs = ms;
 	}
@@ -393,7 +395,8 @@ export class FakeFlinksServer {
 		res.once('close', () => this.admittedRequests--);
 
 		await this.sleep(this.latencyMs);
-		if (this.isGone(res)) return;
+		// A client that gave up meanwhile does not undo the request: Flinks still processes it.
+		if (this.stopped) return;
 
 		const fault = this.takeFault(method, path);
 		if (!fault) {
@@ -409,6 +412,7 @@ export class FakeFlinksServer {
 				return;
 			case 'delay':
 				await this.sleep(fault.ms);
+				if (this.stopped) return;
 				send(this.route(context));
 				return;
 			case 'hang':
@@ -440,7 +444,7 @@ export class FakeFlinksServer {
 
 	private route(context: RequestContext): Reply {
 		const { method, path } = context;
-		if (path === AUTHORIZE_PATH && method === 'POST') return this.authorize(context);
+		if (path === EXCHANGE_PATH && method === 'POST') return this.authorize(context);
 		if (!path.startsWith('/api/v2/')) return notFoundReply();
 
 		const authentication = this.authenticate(context.headers);
@@ -618,7 +622,7 @@ function isFormContentType(headers: http.IncomingHttpHeaders): boolean {
 
 // Redact authorize bodies even without a form content type: a client bug must not leak the secret into logs.
 function isFormBody(headers: http.IncomingHttpHeaders, path: string, body: string): boolean {
-	return isFormContentType(headers) || (path === AUTHORIZE_PATH && !/^\s*[[{]/.test(body));
+	return isFormContentType(headers) || (path === EXCHANGE_PATH && !/^\s*[[{]/.test(body));
 }
 
 function redactForm(body: string): string {

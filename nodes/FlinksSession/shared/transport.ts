@@ -76,10 +76,7 @@ export class FlinksClient {
 		private readonly policy: RetryPolicy,
 	) {}
 
-	static async create(
-		ctx: IExecuteFunctions,
-		policy: Partial<RetryPolicy> = {},
-	): Promise<FlinksClient> {
+	static async create(ctx: IExecuteFunctions): Promise<FlinksClient> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 		const baseUrl = flinksBaseUrl(credentials);
 		if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
@@ -89,10 +86,12 @@ export class FlinksClient {
 				{ description: 'Open the credential and choose an environment or enter a Custom Base URL.' },
 			);
 		}
-		return new FlinksClient(ctx, baseUrl, String(credentials.xClientId ?? '').trim(), {
-			...DEFAULT_RETRY_POLICY,
-			...policy,
-		});
+		return new FlinksClient(
+			ctx,
+			baseUrl,
+			String(credentials.xClientId ?? '').trim(),
+			retryPolicyOf(ctx),
+		);
 	}
 
 	get hostedBaseUrl(): string {
@@ -215,6 +214,16 @@ interface Outcome {
 	failure?: NodeApiError;
 }
 
+/** Max Retries and Timeout from the first item's Options (one policy per execution). */
+function retryPolicyOf(ctx: IExecuteFunctions): RetryPolicy {
+	const options = ctx.getNodeParameter('options', 0, {}) as { maxRetries?: number; timeout?: number };
+	return {
+		...DEFAULT_RETRY_POLICY,
+		maxRetries: Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries)),
+		timeoutMs: Math.max(1, options.timeout ?? DEFAULT_RETRY_POLICY.timeoutMs),
+	};
+}
+
 export function isTransientStatus(statusCode: number): boolean {
 	return TRANSIENT_STATUSES.has(statusCode);
 }
@@ -296,10 +305,12 @@ export function flinksHttpError(
 	at: ItemContext,
 ): NodeApiError {
 	const problem = problemOf(response.body);
-	const reason = problem?.title ?? describeBody(response.body);
+	const reason = problem
+		? [problem.title, problem.detail].filter(Boolean).join(': ')
+		: describeBody(response.body);
 	const message = `${what} failed: Flinks answered HTTP ${response.statusCode}${reason ? ` (${reason})` : ''}`;
 	const description = [
-		problem?.detail,
+		problem?.type,
 		problem?.traceId ? `Flinks trace ID: ${problem.traceId}` : undefined,
 		response.attempts > 1 ? `Attempts: ${response.attempts}` : undefined,
 	]

@@ -6,7 +6,7 @@ import type { FlinksClient, FlinksResponse, ItemContext } from '../../shared/tra
 import { describeBody, flinksHttpError } from '../../shared/transport';
 import type { SessionState } from '../../shared/session';
 import { isCancelledStatus, isTerminalStatus, readSession } from '../../shared/session';
-import { sessionIdField } from './fields';
+import { requestOptionFields, sessionIdField } from './fields';
 
 const showForCancel = { show: { resource: ['session'], operation: ['cancel'] } };
 
@@ -20,6 +20,7 @@ export const cancelDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: showForCancel,
 		options: [
+			...requestOptionFields,
 			{
 				displayName: 'If Session Already Ended',
 				name: 'ifAlreadyEnded',

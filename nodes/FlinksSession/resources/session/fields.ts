@@ -11,3 +11,24 @@ export const sessionIdField: INodeProperties = {
 	description:
 		'The UUID of the e-Transfer session, as returned when it was created. Usually an expression that reads it from the input item.',
 };
+
+/** Transport options every operation offers under Options; read once per execution. */
+export const requestOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: 3,
+		description:
+			'How many times to retry a request after a rate limit (429), a server error (500, 502, 503, 504), a timeout or a dropped connection. Waits grow exponentially and honour Retry-After.',
+	},
+	{
+		displayName: 'Timeout',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 30000,
+		description: 'Time in ms to wait for Flinks to answer one request before it counts as failed (and is retried)',
+	},
+];

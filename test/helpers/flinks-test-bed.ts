@@ -1,0 +1,56 @@
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { FlinksPayApi } from '../../credentials/FlinksPayApi.credentials';
+import { FlinksSession } from '../../nodes/FlinksSession/FlinksSession.node';
+import type { FakeFlinksServerOptions } from './fake-flinks-server';
+import { FakeFlinksServer } from './fake-flinks-server';
+import { N8nEngine } from './n8n-engine';
+
+/** A fake Flinks server plus an n8n engine whose one stored credential points at it. */
+export interface FlinksTestBed {
+	server: FakeFlinksServer;
+	engine: N8nEngine;
+	credentials: ICredentialDataDecryptedObject;
+}
+
+export async function startTestBed(
+	options: FakeFlinksServerOptions = {},
+	credentialOverrides: IDataObject = {},
+): Promise<FlinksTestBed> {
+	const server = await FakeFlinksServer.start(options);
+	const credentials: ICredentialDataDecryptedObject = {
+		environment: 'custom',
+		baseUrl: `${server.baseUrl}/`,
+		clientId: server.clientId,
+		clientSecret: server.clientSecret,
+		...credentialOverrides,
+	};
+	const engine = new N8nEngine({
+		nodeTypes: { flinksSession: new FlinksSession() },
+		credentialTypes: [new FlinksPayApi()],
+		credentials,
+	});
+	return { server, engine, credentials };
+}
+
+/** Node parameters for Session › Cancel reading the ID from each item, as users set it up. */
+export function cancelParameters(options: IDataObject = {}): INodeParameters {
+	return {
+		resource: 'session',
+		operation: 'cancel',
+		sessionId: '={{ $json.sessionId }}',
+		options,
+	} as INodeParameters;
+}
+
+/** Every place a secret could leak to, as one string to search. */
+export function everythingVisible(bed: FlinksTestBed, ...runs: unknown[]): string {
+	return [JSON.stringify(runs, replaceErrors), ...bed.engine.logLines].join('\n');
+}
+
+function replaceErrors(_key: string, value: unknown): unknown {
+	if (value instanceof Error) {
+		return { ...value, message: value.message, stack: value.stack, description: (value as { description?: unknown }).description };
+	}
+	return value;
+}
