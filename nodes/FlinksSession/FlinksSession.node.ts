@@ -8,6 +8,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { sessionDescription, sessionOperations } from './resources/session';
+import { runInWindow } from './shared/concurrency';
 import { CREDENTIAL_TYPE, FlinksClient } from './shared/transport';
 
 export class FlinksSession implements INodeType {
@@ -40,9 +41,10 @@ export class FlinksSession implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const client = await FlinksClient.create(this);
-		const returnData: INodeExecutionData[] = [];
+		const returnData: INodeExecutionData[] = new Array(items.length);
 
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		// Items run concurrently; each result lands at its own index, so order and pairing hold.
+		await runInWindow(items.length, client.window, async (itemIndex) => {
 			try {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
 				const run = sessionOperations[operation];
@@ -52,14 +54,14 @@ export class FlinksSession implements INodeType {
 					});
 				}
 				const json = (await run(this, client, itemIndex)) as IDataObject;
-				returnData.push({ json, pairedItem: { item: itemIndex } });
+				returnData[itemIndex] = { json, pairedItem: { item: itemIndex } };
 			} catch (error) {
 				const failure = asNodeError(this, error, itemIndex);
 				if (!this.continueOnFail()) throw failure;
 				// Exactly { error }: n8n routes it to the error output and merges the input item's fields in.
-				returnData.push({ json: { error: failure.message }, pairedItem: { item: itemIndex } });
+				returnData[itemIndex] = { json: { error: failure.message }, pairedItem: { item: itemIndex } };
 			}
-		}
+		});
 		return [returnData];
 	}
 }

@@ -8,6 +8,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { flinksBaseUrl } from '../../../credentials/FlinksPayApi.credentials';
+import { ConcurrencyWindow } from './concurrency';
 
 export const CREDENTIAL_TYPE = 'flinksPayApi';
 
@@ -69,11 +70,15 @@ export class FlinksClient {
 
 	private tokenGeneration = 0;
 
+	/** Settles when the execution's first request has finished (and with it n8n's token exchange). */
+	private firstRequest: Promise<unknown> | undefined;
+
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly baseUrl: string,
 		private readonly xClientId: string,
 		private readonly policy: RetryPolicy,
+		readonly window: ConcurrencyWindow,
 	) {}
 
 	static async create(ctx: IExecuteFunctions): Promise<FlinksClient> {
@@ -86,11 +91,13 @@ export class FlinksClient {
 				{ description: 'Open the credential and choose an environment or enter a Custom Base URL.' },
 			);
 		}
+		const { concurrency } = ctx.getNodeParameter('options', 0, {}) as { concurrency?: number };
 		return new FlinksClient(
 			ctx,
 			baseUrl,
 			String(credentials.xClientId ?? '').trim(),
 			retryPolicyOf(ctx),
+			new ConcurrencyWindow(concurrency && concurrency > 0 ? Math.floor(concurrency) : undefined),
 		);
 	}
 
@@ -106,17 +113,19 @@ export class FlinksClient {
 		for (;;) {
 			attempts++;
 			const generation = this.tokenGeneration;
-			let outcome: Outcome;
-			try {
-				outcome = { response: await this.sendOnce(call) };
-			} catch (error) {
-				outcome = { failure: error as NodeApiError };
-			}
+			const startedAt = Date.now();
+			let outcome = await this.settle(this.sendOnce(call));
 
 			if (outcome.response?.statusCode === 401 && !refreshedOnce) {
 				refreshedOnce = true;
 				outcome = await this.refreshAndResend(call, generation);
 			}
+			const congested = outcome.response
+				? isTransientStatus(outcome.response.statusCode)
+				: outcome.failure !== undefined && isTransientFailure(outcome.failure);
+			if (congested) this.window.recordCongestion(startedAt);
+			else this.window.recordClean();
+
 			if (outcome.response && !isTransientStatus(outcome.response.statusCode)) {
 				return { ...outcome.response, attempts };
 			}
@@ -134,7 +143,18 @@ export class FlinksClient {
 		}
 	}
 
+	/** The first request goes alone, so that concurrent ones do not each exchange a token. */
 	private async sendOnce(call: FlinksCall, throwOnHttpError = false): Promise<RawResponse> {
+		if (this.firstRequest === undefined) {
+			const pending = this.request(call, throwOnHttpError);
+			this.firstRequest = pending.catch(() => undefined);
+			return await pending;
+		}
+		await this.firstRequest;
+		return await this.request(call, throwOnHttpError);
+	}
+
+	private async request(call: FlinksCall, throwOnHttpError: boolean): Promise<RawResponse> {
 		const options: IHttpRequestOptions = {
 			method: call.method,
 			url: `${this.baseUrl}${call.path}`,
@@ -192,13 +212,15 @@ export class FlinksClient {
 		}
 	}
 
-	/** Full-jitter exponential backoff; Retry-After wins when it fits the cap. */
+	/**
+	 * Full-jitter exponential backoff, never shorter than Retry-After; undefined once the
+	 * wait would exceed what is left of the total cap.
+	 */
 	private nextDelay(attempts: number, retryAfter: string | undefined, waitedMs: number) {
 		const budget = this.policy.maxTotalWaitMs - waitedMs;
-		const requested = parseRetryAfter(retryAfter);
-		if (requested !== undefined) return requested <= budget ? requested : undefined;
 		const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempts - 1));
-		const delay = Math.floor(Math.random() * ceiling);
+		const jitter = Math.floor(Math.random() * ceiling);
+		const delay = Math.max(parseRetryAfter(retryAfter) ?? 0, jitter);
 		return delay <= budget ? delay : undefined;
 	}
 }

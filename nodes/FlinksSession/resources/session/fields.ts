@@ -15,6 +15,15 @@ export const sessionIdField: INodeProperties = {
 /** Transport options every operation offers under Options; read once per execution. */
 export const requestOptionFields: INodeProperties[] = [
 	{
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 100 },
+		default: 0,
+		description:
+			'How many requests to send at once. 0 (default) adapts by itself: starts at 4, grows while Flinks answers cleanly and halves on rate limits or server errors, up to 32. Output order always matches input order.',
+	},
+	{
 		displayName: 'Max Retries',
 		name: 'maxRetries',
 		type: 'number',

@@ -1,0 +1,123 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
+import { ConcurrencyWindow } from '../nodes/FlinksSession/shared/concurrency';
+import type { FlinksTestBed } from './helpers/flinks-test-bed';
+import { cancelParameters, startTestBed } from './helpers/flinks-test-bed';
+import { shutdownN8nEngine } from './helpers/n8n-engine';
+
+const AUTHORIZE = { path: '/api/v1/authorize' };
+
+let bed: FlinksTestBed;
+
+beforeEach(async () => {
+	bed = await startTestBed();
+});
+afterEach(async () => {
+	await bed.server.stop();
+});
+afterAll(async () => {
+	await shutdownN8nEngine();
+});
+
+const itemsFor = (sessions: Array<{ sessionId: string }>) =>
+	sessions.map((session) => ({ sessionId: session.sessionId }));
+
+describe('concurrent cancels', () => {
+	it('keep output order and pairing equal to input order whatever finishes first', async () => {
+		const sessions = bed.server.addSessions(12);
+		// The first items answer last.
+		sessions.slice(0, 3).forEach((session, index) =>
+			bed.server.injectFault({
+				kind: 'delay',
+				ms: 150 - index * 40,
+				path: `/api/v2/sessions/${session.sessionId}/cancel`,
+			}),
+		);
+		const run = await bed.engine.run({ items: itemsFor(sessions), parameters: cancelParameters() });
+
+		expect(run.items.map((item) => item.json.sessionId)).toEqual(sessions.map((s) => s.sessionId));
+		expect(run.items.map((item) => item.pairedItem)).toEqual(sessions.map((_, item) => ({ item })));
+		expect(bed.server.peakInFlight).toBeGreaterThan(1);
+	});
+
+	it('never exceed a fixed Concurrency', async () => {
+		const sessions = bed.server.addSessions(30);
+		bed.server.setLatency(20);
+		const run = await bed.engine.run({
+			items: itemsFor(sessions),
+			parameters: cancelParameters({ concurrency: 3 }),
+		});
+		expect(run.items.every((item) => item.json.status === 'Cancelled')).toBe(true);
+		expect(bed.server.peakInFlight).toBe(3);
+	});
+
+	it('grow beyond the adaptive start while Flinks answers cleanly', async () => {
+		const sessions = bed.server.addSessions(150);
+		bed.server.setLatency(10);
+		await bed.engine.run({ items: itemsFor(sessions), parameters: cancelParameters() });
+		expect(bed.server.peakInFlight).toBeGreaterThan(ConcurrencyWindow.ADAPTIVE_START);
+		expect(bed.server.peakInFlight).toBeLessThanOrEqual(ConcurrencyWindow.ADAPTIVE_CEILING);
+	});
+
+	it('back off on 429 above a rate limit and lose nothing', async () => {
+		const sessions = bed.server.addSessions(120);
+		bed.server.setLatency(10);
+		bed.server.setMaxInFlight(6, '0');
+		const run = await bed.engine.run({ items: itemsFor(sessions), parameters: cancelParameters() });
+
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => item.json.status)).toEqual(sessions.map(() => 'Cancelled'));
+		const cancelled = bed.server.requests.filter((r) => r.path.endsWith('/cancel') && r.status === 200);
+		expect(cancelled).toHaveLength(120);
+	});
+
+	it('exchange the token once when many requests start at once', async () => {
+		const sessions = bed.server.addSessions(40);
+		bed.server.setLatency(15);
+		await bed.engine.run({
+			items: itemsFor(sessions),
+			parameters: cancelParameters({ concurrency: 20 }),
+		});
+		expect(bed.server.count(AUTHORIZE)).toBe(1);
+	});
+
+	it('exchange the token once more when it expires mid-batch, however many requests hit the 401', async () => {
+		const [warmUp, ...sessions] = bed.server.addSessions(61);
+		await bed.engine.run({ items: itemsFor([warmUp]), parameters: cancelParameters() });
+		bed.server.setLatency(15);
+		const expire = setTimeout(() => bed.server.expireTokensNow(), 60);
+		const run = await bed.engine.run({
+			items: itemsFor(sessions),
+			parameters: cancelParameters({ concurrency: 10 }),
+		});
+		clearTimeout(expire);
+
+		expect(run.items.map((item) => item.json.status)).toEqual(sessions.map(() => 'Cancelled'));
+		expect(bed.server.requests.filter((r) => r.status === 401).length).toBeGreaterThan(1);
+		expect(bed.server.count(AUTHORIZE)).toBe(2);
+	});
+});
+
+describe('ConcurrencyWindow', () => {
+	it('adds about one per window of clean answers and halves once per congestion episode', () => {
+		const window = new ConcurrencyWindow();
+		let cleanAnswers = 0;
+		while (window.limit < 8) {
+			window.recordClean();
+			cleanAnswers++;
+		}
+		// 4 + 5 + 6 + 7 answers for four steps, give or take the fractions.
+		expect(cleanAnswers).toBeGreaterThanOrEqual(20);
+		expect(cleanAnswers).toBeLessThanOrEqual(26);
+		const before = Date.now() - 1;
+		window.recordCongestion(before);
+		window.recordCongestion(before); // same episode: requests sent before the decrease
+		expect(window.limit).toBe(4);
+	});
+
+	it('stays at a fixed value', () => {
+		const window = new ConcurrencyWindow(7);
+		window.recordCongestion(Date.now());
+		window.recordClean();
+		expect(window.limit).toBe(7);
+	});
+});
