@@ -293,6 +293,21 @@ describe('the access token', () => {
 		// Every session was cancelled once; the only repeats are the calls Flinks answered 401.
 		expect(bed.server.requests.filter((r) => /cancel$/.test(r.path) && r.status === 200)).toHaveLength(21);
 	});
+	it('is asked for only once when Flinks refuses the client credentials, and every item says so', async () => {
+		bed.engine.setStoredCredentials({ ...bed.credentials, clientSecret: 'not-what-flinks-issued' });
+		const sessions = bed.server.addSessions(10);
+		const run = await bed.engine.run({
+			items: sessions.map((s) => ({ sessionId: s.sessionId })),
+			parameters: cancelParameters(),
+			onError: 'continueRegularOutput',
+		});
+		expect(run.items).toHaveLength(10);
+		run.items.forEach((item) =>
+			expect(item.json.error).toMatch(/^Flinks rejected the client ID or secret \(401\)/),
+		);
+		expect(bed.server.count(AUTHORIZE)).toBe(1);
+		expect(bed.server.count(CANCELS)).toBe(0);
+	});
 });
 
 describe('the credential test', () => {

@@ -70,8 +70,13 @@ export class FlinksClient {
 
 	private tokenGeneration = 0;
 
-	/** Settles when the execution's first request has finished (and with it n8n's token exchange). */
-	private firstRequest: Promise<unknown> | undefined;
+	/** The request that is obtaining the execution's token, while none has succeeded yet. */
+	private firstRequest: Promise<void> | undefined;
+
+	private tokenObtained = false;
+
+	/** Once Flinks has refused the client credentials, the other items fail without asking again. */
+	private credentialRefusal: NodeApiError | undefined;
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -143,14 +148,28 @@ export class FlinksClient {
 		}
 	}
 
-	/** The first request goes alone, so that concurrent ones do not each exchange a token. */
+	/**
+	 * Requests go one at a time until one has succeeded (and with it n8n's token exchange),
+	 * so that concurrent ones do not each exchange a token, also after a failed first one.
+	 */
 	private async sendOnce(call: FlinksCall, throwOnHttpError = false): Promise<RawResponse> {
-		if (this.firstRequest === undefined) {
-			const pending = this.request(call, throwOnHttpError);
-			this.firstRequest = pending.catch(() => undefined);
-			return await pending;
+		while (!this.tokenObtained) {
+			if (this.credentialRefusal) throw this.credentialRefusal;
+			if (this.firstRequest === undefined) {
+				const pending = this.request(call, throwOnHttpError);
+				this.firstRequest = pending.then(
+					() => {
+						this.tokenObtained = true;
+					},
+					(error: NodeApiError) => {
+						if (isCredentialFailure(error)) this.credentialRefusal = error;
+						this.firstRequest = undefined;
+					},
+				);
+				return await pending;
+			}
+			await this.firstRequest;
 		}
-		await this.firstRequest;
 		return await this.request(call, throwOnHttpError);
 	}
 
@@ -257,8 +276,11 @@ function isTransientFailure(error: NodeApiError): boolean {
 	return !isCredentialFailure(error);
 }
 
+/** The token exchange refused the credential; its 429/5xx answers are transient like any other. */
 function isCredentialFailure(error: Error): boolean {
-	return /Flinks rejected the client ID|Flinks did not issue an access token/.test(error.message);
+	if (/Flinks rejected the client ID/.test(error.message)) return true;
+	const exchange = /Flinks did not issue an access token \(HTTP (\d{3})/.exec(error.message);
+	return exchange !== null && !isTransientStatus(Number(exchange[1]));
 }
 
 function httpStatusOf(error: NodeApiError): number | undefined {

@@ -1,0 +1,594 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
+import { randomUUID } from 'crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { FakeFlinksServerOptions, FakeSession } from './helpers/fake-flinks-server';
+import type { MatrixRow } from './helpers/fault-matrix';
+import {
+	AUTHORIZE,
+	CANCELS,
+	DETAILS,
+	atNthRequest,
+	cancelOf,
+	formatTable,
+	outcomesByInput,
+	requestsFor,
+} from './helpers/fault-matrix';
+import type { FlinksTestBed } from './helpers/flinks-test-bed';
+import { cancelParameters, everythingVisible, startTestBed } from './helpers/flinks-test-bed';
+import { shutdownN8nEngine } from './helpers/n8n-engine';
+import type { RunResult } from './helpers/n8n-engine';
+
+const BATCH = 50;
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+interface Batch {
+	bed: FlinksTestBed;
+	sessions: FakeSession[];
+	/** The Session ID of each input item; a case may replace one (e.g. with an unknown session). */
+	ids: string[];
+}
+
+type Expected =
+	| { status: 'Cancelled'; alreadyEnded?: false; attempts?: number | 'any' }
+	| { status: 'Completed' | 'Expired' | 'Failed' | 'Cancelled'; alreadyEnded: true }
+	| { error: RegExp };
+
+interface FaultCase {
+	fault: string;
+	server?: FakeFlinksServerOptions;
+	options?: IDataObject;
+	onError?: 'continueRegularOutput' | 'continueErrorOutput';
+	arrange?: (batch: Batch) => void;
+	/** Outcome per input index that differs from "Cancelled by us on the first attempt". */
+	outcomes?: Record<number, Expected>;
+	/** Attempts that failed at the token exchange, so sent no cancel call, per input index. */
+	attemptsWithoutCancelCall?: Record<number, number>;
+	/** The fault hits whichever items are in flight: any item may need retries. */
+	anyItemRetries?: boolean;
+	authorize: number;
+	/** Cancel calls Flinks did not answer 401: one per item plus the retries the faults imply. */
+	cancels: number;
+	details?: number;
+	/**
+	 * Cancel calls Flinks answered 401, each resent after the one token refresh. Items run
+	 * concurrently, so after a revocation every call already in flight is rejected: a range.
+	 */
+	rejected?: number | [number, number];
+	check?: (batch: Batch, run: RunResult) => void;
+}
+
+const cancelled = (attempts: number | 'any'): Expected => ({ status: 'Cancelled', attempts });
+const failed = (error: RegExp): Expected => ({ error });
+
+/** Milliseconds between the first and the last cancel call of one session. */
+function retrySpan(batch: Batch, index: number): number {
+	const calls = requestsFor(batch.bed.server, batch.ids[index]);
+	return calls[calls.length - 1].at - calls[0].at;
+}
+
+const cases: FaultCase[] = [
+	{ fault: 'none (baseline)', authorize: 1, cancels: BATCH },
+	{
+		fault: '401 mid-batch (token revoked at the 20th cancel)',
+		arrange: ({ bed }) => atNthRequest(bed.server, CANCELS, 20, () => bed.server.revokeTokens()),
+		authorize: 2,
+		// The calls in flight (up to the 32-wide window) plus the one resend that triggers n8n's refresh.
+		rejected: [2, 33],
+		cancels: BATCH,
+	},
+	{
+		fault: '401 mid-batch, one at a time (Concurrency 1)',
+		options: { concurrency: 1 },
+		arrange: ({ bed }) => atNthRequest(bed.server, CANCELS, 20, () => bed.server.revokeTokens()),
+		authorize: 2,
+		// The rejected call, then its resend in throwing mode, which n8n answers with a refresh.
+		rejected: 2,
+		cancels: BATCH,
+	},
+	{
+		fault: 'token expires mid-batch (1 s lifetime, 25th answer slow, Concurrency 1)',
+		options: { concurrency: 1 },
+		arrange: ({ bed, ids }) => {
+			bed.server.setTokenLifetime(1);
+			bed.server.setLatency(5);
+			bed.server.injectFault({ kind: 'delay', ms: 1200, path: cancelOf(ids[25]) });
+		},
+		authorize: 2,
+		rejected: 2,
+		cancels: BATCH,
+		check: ({ bed }) => {
+			const [first, renewed] = bed.server.requests.filter((r) => r.path === AUTHORIZE.path);
+			expect(renewed.at - first.at).toBeGreaterThanOrEqual(1000);
+		},
+	},
+	{
+		fault: '429 x2 with Retry-After: 1 (seconds)',
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({
+				kind: 'status',
+				status: 429,
+				retryAfter: '1',
+				times: 2,
+				path: cancelOf(ids[10]),
+			}),
+		outcomes: { 10: cancelled(3) },
+		authorize: 1,
+		cancels: BATCH + 2,
+		check: (batch) => expect(retrySpan(batch, 10)).toBeGreaterThanOrEqual(1950),
+	},
+	{
+		fault: '429 with Retry-After as HTTP-date (+3 s)',
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({
+				kind: 'status',
+				status: 429,
+				retryAfter: new Date(Date.now() + 3000).toUTCString(),
+				path: cancelOf(ids[10]),
+			}),
+		outcomes: { 10: cancelled(2) },
+		authorize: 1,
+		cancels: BATCH + 1,
+		// Full jitter alone waits under 500 ms before the first retry.
+		check: (batch) => expect(retrySpan(batch, 10)).toBeGreaterThanOrEqual(1000),
+	},
+	{
+		fault: '429 x3 without Retry-After',
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({ kind: 'status', status: 429, times: 3, path: cancelOf(ids[10]) }),
+		outcomes: { 10: cancelled(4) },
+		authorize: 1,
+		cancels: BATCH + 3,
+	},
+	{
+		// Three answers at most, so that no item can get more than Max Retries (3) of them.
+		fault: '429 burst across the batch (3 answers, Retry-After: 1)',
+		arrange: ({ bed }) =>
+			bed.server.injectFault({
+				kind: 'status',
+				status: 429,
+				retryAfter: '1',
+				times: 3,
+				...CANCELS,
+			}),
+		anyItemRetries: true,
+		authorize: 1,
+		cancels: BATCH + 3,
+	},
+	{
+		fault: '503 burst across the batch (3 answers)',
+		arrange: ({ bed }) =>
+			bed.server.injectFault({ kind: 'status', status: 503, times: 3, ...CANCELS }),
+		anyItemRetries: true,
+		authorize: 1,
+		cancels: BATCH + 3,
+	},
+	{
+		fault: '429 with Retry-After beyond the 60 s total wait cap',
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({
+				kind: 'status',
+				status: 429,
+				retryAfter: '3600',
+				path: cancelOf(ids[10]),
+			}),
+		outcomes: {
+			10: failed(
+				/^Cancelling session \S+ failed: Flinks answered HTTP 429 \(Too Many Requests: .+\)$/,
+			),
+		},
+		authorize: 1,
+		cancels: BATCH,
+	},
+	...([403, 422] as const).map(
+		(status): FaultCase => ({
+			fault: `${status} (never retried)`,
+			arrange: ({ bed, ids }) =>
+				bed.server.injectFault({
+					kind: 'status',
+					status,
+					times: Infinity,
+					path: cancelOf(ids[10]),
+				}),
+			outcomes: {
+				10: failed(
+					new RegExp(`^Cancelling session \\S+ failed: Flinks answered HTTP ${status} \\(.+\\)$`),
+				),
+			},
+			authorize: 1,
+			cancels: BATCH,
+		}),
+	),
+	{
+		fault: '401 that persists after the one refresh',
+		options: { concurrency: 1 },
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({
+				kind: 'status',
+				status: 401,
+				times: Infinity,
+				path: cancelOf(ids[10]),
+			}),
+		outcomes: { 10: failed(/^Cancelling session \S+ failed: Flinks answered HTTP 401/) },
+		authorize: 2,
+		// Rejected as sent, as resent in throwing mode, and as resent by n8n after its refresh.
+		rejected: 3,
+		cancels: BATCH - 1,
+	},
+	...(
+		[
+			['503 from the token exchange, once', { kind: 'status', status: 503 }],
+			['connection reset on the token exchange, once', { kind: 'reset' }],
+		] as const
+	).map(
+		([fault, kind]): FaultCase => ({
+			fault,
+			arrange: ({ bed }) => bed.server.injectFault({ ...kind, path: AUTHORIZE.path }),
+			// The first item's first attempt never reached the cancel endpoint; the others wait for the token.
+			outcomes: { 0: cancelled(2) },
+			attemptsWithoutCancelCall: { 0: 1 },
+			authorize: 2,
+			cancels: BATCH,
+		}),
+	),
+	...(
+		[
+			[500, 'json'],
+			[502, 'html'],
+			[503, 'empty'],
+			[504, 'html'],
+		] as const
+	).map(
+		([status, body]): FaultCase => ({
+			fault: `${status} x2 (${body} body), recovers`,
+			arrange: ({ bed, ids }) =>
+				bed.server.injectFault({ kind: 'status', status, body, times: 2, path: cancelOf(ids[30]) }),
+			outcomes: { 30: cancelled(3) },
+			authorize: 1,
+			cancels: BATCH + 2,
+		}),
+	),
+	{
+		fault: '503 that never recovers (Max Retries 1)',
+		options: { maxRetries: 1 },
+		arrange: ({ bed, ids }) => {
+			for (const index of [5, 40]) {
+				bed.server.injectFault({
+					kind: 'status',
+					status: 503,
+					times: Infinity,
+					path: cancelOf(ids[index]),
+				});
+			}
+		},
+		outcomes: {
+			5: failed(
+				/^Cancelling session \S+ failed: Flinks answered HTTP 503 \(Service Unavailable: Injected 503 response\.\)$/,
+			),
+			40: failed(/failed: Flinks answered HTTP 503/),
+		},
+		authorize: 1,
+		cancels: BATCH + 2,
+	},
+	{
+		fault: 'connection reset x2, recovers',
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({ kind: 'reset', times: 2, path: cancelOf(ids[30]) }),
+		outcomes: { 30: cancelled(3) },
+		authorize: 1,
+		cancels: BATCH + 2,
+	},
+	{
+		fault: 'connection reset that never recovers (Max Retries 1)',
+		options: { maxRetries: 1 },
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({ kind: 'reset', times: Infinity, path: cancelOf(ids[30]) }),
+		outcomes: { 30: failed(/^Could not reach Flinks for session \S+: .+ \(after 2 attempts\)$/) },
+		authorize: 1,
+		cancels: BATCH + 1,
+	},
+	{
+		fault: 'slow answer past the 200 ms timeout, recovers',
+		options: { timeout: 200 },
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({ kind: 'delay', ms: 1000, path: cancelOf(ids[20]) }),
+		outcomes: { 20: cancelled(2) },
+		authorize: 1,
+		cancels: BATCH + 1,
+	},
+	{
+		fault: 'no answer at all, 200 ms timeout (Max Retries 1)',
+		options: { timeout: 200, maxRetries: 1 },
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({ kind: 'hang', times: Infinity, path: cancelOf(ids[20]) }),
+		outcomes: { 20: failed(/^Could not reach Flinks for session \S+: .+ \(after 2 attempts\)$/) },
+		authorize: 1,
+		cancels: BATCH + 1,
+	},
+	{
+		fault: 'malformed JSON (200)',
+		onError: 'continueRegularOutput',
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({ kind: 'malformedJson', path: cancelOf(ids[7]) }),
+		outcomes: {
+			7: failed(
+				/^Cancelling session \S+: Flinks answered HTTP 200 with a body that is not valid JSON$/,
+			),
+		},
+		authorize: 1,
+		cancels: BATCH,
+	},
+	{
+		fault: 'HTML page (200)',
+		onError: 'continueRegularOutput',
+		arrange: ({ bed, ids }) => bed.server.injectFault({ kind: 'html', path: cancelOf(ids[8]) }),
+		outcomes: {
+			8: failed(
+				/^Cancelling session \S+: Flinks answered HTTP 200 with an HTML page instead of JSON$/,
+			),
+		},
+		authorize: 1,
+		cancels: BATCH,
+	},
+	{
+		fault: 'empty 200 body',
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({ kind: 'emptyBody', path: cancelOf(ids[9]) }),
+		outcomes: { 9: failed(/^Cancelling session \S+: Flinks answered HTTP 200 with empty body$/) },
+		authorize: 1,
+		cancels: BATCH,
+	},
+	{
+		fault: 'JSON without status (200)',
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({ kind: 'jsonWithoutStatus', path: cancelOf(ids[11]) }),
+		outcomes: {
+			11: failed(
+				/^Cancelling session \S+: Flinks answered HTTP 200 with a JSON body without a session status$/,
+			),
+		},
+		authorize: 1,
+		cancels: BATCH,
+	},
+	{
+		fault: '404 unknown session',
+		arrange: ({ ids }) => {
+			ids[12] = randomUUID();
+		},
+		outcomes: {
+			12: failed(
+				/^Cancelling session \S+ failed: Flinks answered HTTP 404 \(Session not found: .+\)$/,
+			),
+		},
+		authorize: 1,
+		cancels: BATCH,
+	},
+	{
+		fault: '400 ProblemDetails, session already ended',
+		arrange: ({ sessions }) => {
+			sessions[3].status = 'Completed';
+			sessions[17].status = 'Expired';
+			sessions[33].status = 'Failed';
+			sessions[48].status = 'Cancelled';
+		},
+		outcomes: {
+			3: { status: 'Completed', alreadyEnded: true },
+			17: { status: 'Expired', alreadyEnded: true },
+			33: { status: 'Failed', alreadyEnded: true },
+			48: { status: 'Cancelled', alreadyEnded: true },
+		},
+		authorize: 1,
+		cancels: BATCH,
+		details: 4,
+	},
+	{
+		fault: '`Canceled` spelling (and 409 for ended sessions)',
+		server: { cancelledSpelling: 'Canceled', terminalCancelStatus: 409 },
+		arrange: ({ sessions }) => {
+			sessions[6].status = 'Canceled';
+		},
+		outcomes: { 6: { status: 'Cancelled', alreadyEnded: true } },
+		authorize: 1,
+		cancels: BATCH,
+		details: 1,
+		check: ({ bed, ids }) => expect(bed.server.session(ids[0])?.status).toBe('Canceled'),
+	},
+	{
+		fault: 'cancel applied, 503 lost the answer; retry gets 400',
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({ kind: 'applyThenFail', status: 503, path: cancelOf(ids[15]) }),
+		outcomes: { 15: cancelled(2) },
+		authorize: 1,
+		cancels: BATCH + 1,
+		details: 1,
+	},
+	{
+		fault: 'cancel applied, gateway 504 (HTML) lost the answer; retry gets 409',
+		server: { terminalCancelStatus: 409 },
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({
+				kind: 'applyThenFail',
+				status: 504,
+				body: 'html',
+				path: cancelOf(ids[16]),
+			}),
+		outcomes: { 16: cancelled(2) },
+		authorize: 1,
+		cancels: BATCH + 1,
+		details: 1,
+	},
+];
+
+const table: MatrixRow[] = [];
+let bed: FlinksTestBed | undefined;
+
+afterEach(async () => {
+	await bed?.server.stop();
+	bed = undefined;
+});
+afterAll(async () => {
+	await shutdownN8nEngine();
+	if (table.length > 0)
+		process.stdout.write(`\nFault matrix (batches of ${BATCH} items)\n${formatTable(table)}\n\n`);
+});
+
+describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
+	it.each(cases.map((c) => [c.fault, c] as const))(
+		'%s: one output item per input item, right outcome, pairing kept, no extra cancels',
+		async (_fault, spec) => {
+			bed = await startTestBed(spec.server);
+			const sessions = bed.server.addSessions(BATCH);
+			const batch: Batch = { bed, sessions, ids: sessions.map((s) => s.sessionId) };
+			spec.arrange?.(batch);
+
+			const started = Date.now();
+			const run = await bed.engine.run({
+				items: batch.ids.map((sessionId) => ({ sessionId })),
+				parameters: cancelParameters(spec.options),
+				onError: spec.onError ?? 'continueErrorOutput',
+			});
+			const seconds = (Date.now() - started) / 1000;
+
+			const outcomes = outcomesByInput(run, BATCH);
+			const cancelCalls = bed.server.count(CANCELS);
+			table.push({
+				fault: spec.fault,
+				items: BATCH,
+				lost: outcomes.filter((o) => o.outputs !== 1).length,
+				retries: cancelCalls - BATCH,
+				authorize: bed.server.count(AUTHORIZE),
+				failedItems: outcomes.filter((o) => o.json && 'error' in o.json).length,
+				seconds,
+			});
+
+			expect(run.error).toBeUndefined();
+			expect(run.items.length + run.errorItems.length).toBe(BATCH);
+			expect(outcomes.map((o) => o.outputs)).toEqual(batch.ids.map(() => 1));
+
+			outcomes.forEach(({ json }, index) => {
+				const expected: Expected =
+					spec.outcomes?.[index] ?? cancelled(spec.anyItemRetries ? 'any' : 1);
+				const sessionId = batch.ids[index];
+				if ('error' in expected) {
+					expect({ index, error: json?.error }).toEqual({
+						index,
+						error: expect.stringMatching(expected.error),
+					});
+					expect(String(json?.error)).toContain(sessionId);
+					return;
+				}
+				expect({ index, json }).toEqual({
+					index,
+					json: {
+						sessionId,
+						referenceId: batch.sessions[index].referenceId ?? null,
+						status: expected.status,
+						statusDetails: null,
+						alreadyEnded: expected.alreadyEnded ?? false,
+						cancelledAt: expected.alreadyEnded ? null : expect.stringMatching(ISO_TIME),
+						attempts: !('attempts' in expected)
+							? 1
+							: expected.attempts === 'any'
+								? expect.any(Number)
+								: expected.attempts,
+					},
+				});
+				// No duplicate cancels: every call for this session is an attempt, or a resend after a 401.
+				const calls = requestsFor(bed!.server, sessionId).filter((r) => r.method === 'POST');
+				const rejected = calls.filter((r) => r.status === 401).length;
+				const unsent = spec.attemptsWithoutCancelCall?.[index] ?? 0;
+				expect({ index, calls: calls.length - rejected + unsent }).toEqual({
+					index,
+					calls: json?.attempts,
+				});
+				if (!expected.alreadyEnded) {
+					expect(bed!.server.session(sessionId)?.status).toMatch(/^Cancell?ed$/);
+				}
+			});
+
+			const rejected = bed.server.requests.filter((r) => r.status === 401).length;
+			const [fewestRejected, mostRejected] = [spec.rejected ?? 0].flat();
+			expect({
+				authorize: bed.server.count(AUTHORIZE),
+				cancels: cancelCalls - rejected,
+				details: bed.server.count(DETAILS),
+				rejected:
+					rejected >= fewestRejected && rejected <= (mostRejected ?? fewestRejected)
+						? (spec.rejected ?? 0)
+						: rejected,
+			}).toEqual({
+				authorize: spec.authorize,
+				cancels: spec.cancels,
+				details: spec.details ?? 0,
+				rejected: spec.rejected ?? 0,
+			});
+			spec.check?.(batch, run);
+		},
+	);
+});
+
+describe('secrets under faults', () => {
+	it('never appear in items, error messages, descriptions or n8n debug logs', async () => {
+		bed = await startTestBed();
+		const { server } = bed;
+		const sessions = server.addSessions(12);
+		const ids = sessions.map((s) => s.sessionId);
+		ids[11] = randomUUID();
+		server.injectFault({
+			kind: 'status',
+			status: 503,
+			body: 'html',
+			times: Infinity,
+			path: cancelOf(ids[1]),
+		});
+		server.injectFault({ kind: 'reset', times: Infinity, path: cancelOf(ids[2]) });
+		server.injectFault({ kind: 'malformedJson', path: cancelOf(ids[3]) });
+		server.injectFault({ kind: 'hang', times: Infinity, path: cancelOf(ids[4]) });
+		server.injectFault({ kind: 'status', status: 429, retryAfter: '0', path: cancelOf(ids[5]) });
+		server.injectFault({ kind: 'applyThenFail', status: 502, path: cancelOf(ids[6]) });
+		atNthRequest(server, CANCELS, 9, () => server.revokeTokens());
+		const items = [...ids.map((sessionId) => ({ sessionId })), { sessionId: '../x' }];
+		const options = { maxRetries: 1, timeout: 200 };
+
+		const runs: RunResult[] = [];
+		for (const onError of [
+			'continueErrorOutput',
+			'continueRegularOutput',
+			'stopWorkflow',
+		] as const) {
+			runs.push(await bed.engine.run({ items, parameters: cancelParameters(options), onError }));
+		}
+		// A wrong secret: the token exchange fails (401), then Flinks' authorize endpoint fails (503).
+		const wrongClientSecret = `wrong-${randomUUID()}`;
+		bed.engine.setStoredCredentials({
+			...bed.credentials,
+			clientSecret: wrongClientSecret,
+			accessToken: '',
+		});
+		runs.push(await bed.engine.run({ items, parameters: cancelParameters(options) }));
+		bed.engine.setStoredCredentials({ ...bed.credentials, accessToken: '' });
+		server.injectFault({ kind: 'status', status: 503, times: Infinity, path: AUTHORIZE.path });
+		runs.push(
+			await bed.engine.run({ items: items.slice(0, 1), parameters: cancelParameters(options) }),
+		);
+
+		expect(runs[0].items.length + runs[0].errorItems.length).toBe(items.length);
+		expect(runs[3].error?.message).toContain('Flinks rejected the client ID or secret (401)');
+		expect(runs[4].error?.message).toMatch(/Flinks did not issue an access token \(HTTP 503/);
+		expect(server.issuedTokens().length).toBeGreaterThanOrEqual(2);
+
+		const visible = everythingVisible(bed, runs);
+		const basic = (secret: string) =>
+			Buffer.from(`${server.clientId}:${secret}`).toString('base64');
+		const secrets = [
+			server.clientSecret,
+			wrongClientSecret,
+			basic(server.clientSecret),
+			basic(wrongClientSecret),
+			...server.issuedTokens(),
+		];
+		for (const secret of secrets) expect(visible).not.toContain(secret);
+		expect(visible).not.toMatch(/Basic [A-Za-z0-9+/=]{16,}/);
+		expect(visible).not.toMatch(/Bearer [0-9a-f-]{36}/i);
+	});
+});
