@@ -1,25 +1,13 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
-import { cancelParameters, everythingVisible, startTestBed } from './helpers/flinks-test-bed';
-import { shutdownN8nEngine } from './helpers/n8n-engine';
+import { cancelParameters, everythingVisible, useTestBed } from './helpers/flinks-test-bed';
+import { AUTHORIZE, CANCELS, DETAILS, atNthRequest } from './helpers/fault-matrix';
 
-const AUTHORIZE = { path: '/api/v1/authorize' };
-const CANCELS = { method: 'POST', path: /\/cancel$/ };
-const DETAILS = { method: 'GET', path: /\/details$/ };
 
 let bed: FlinksTestBed;
 
-beforeEach(async () => {
-	bed = await startTestBed();
-});
-afterEach(async () => {
-	await bed.server.stop();
-});
-afterAll(async () => {
-	await shutdownN8nEngine();
-});
+const testBed = useTestBed((started) => (bed = started));
 
 const jsonOf = (items: INodeExecutionData[]) => items.map((item) => item.json);
 const pairingOf = (items: INodeExecutionData[]) => items.map((item) => item.pairedItem);
@@ -67,8 +55,7 @@ describe('Session › Cancel', () => {
 	});
 
 	it('sends x-client-id on every API call when the credential sets it', async () => {
-		await bed.server.stop();
-		bed = await startTestBed({}, { xClientId: 'instance-42' });
+		await testBed.restart({}, { xClientId: 'instance-42' });
 		const sessions = bed.server.addSessions(2);
 		await bed.engine.run({
 			items: sessions.map((s) => ({ sessionId: s.sessionId })),
@@ -129,8 +116,7 @@ describe('sessions that already ended', () => {
 	);
 
 	it('accepts the Canceled spelling and any letter case, and a 409 refusal', async () => {
-		await bed.server.stop();
-		bed = await startTestBed({ cancelledSpelling: 'Canceled', terminalCancelStatus: 409 });
+		await testBed.restart({ cancelledSpelling: 'Canceled', terminalCancelStatus: 409 });
 		const session = bed.server.addSession({ status: 'Canceled' });
 		const run = await bed.engine.run({
 			items: [{ sessionId: session.sessionId }],
@@ -278,12 +264,11 @@ describe('the access token', () => {
 		// Obtain the token first, so the revocation below hits a token that is in use.
 		await bed.engine.run({ items: [{ sessionId: warmUp.sessionId }], parameters: cancelParameters() });
 		bed.server.setLatency(15);
-		const revoke = setTimeout(() => bed.server.revokeTokens(), 120);
+		atNthRequest(bed.server, CANCELS, 10, () => bed.server.revokeTokens());
 		const run = await bed.engine.run({
 			items: sessions.map((s) => ({ sessionId: s.sessionId })),
 			parameters: cancelParameters(),
 		});
-		clearTimeout(revoke);
 
 		expect(run.error).toBeUndefined();
 		expect(run.items.map((item) => item.json.status)).toEqual(sessions.map(() => 'Cancelled'));

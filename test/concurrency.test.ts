@@ -1,22 +1,13 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
 import { ConcurrencyWindow } from '../nodes/FlinksSession/shared/concurrency';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
-import { cancelParameters, startTestBed } from './helpers/flinks-test-bed';
-import { shutdownN8nEngine } from './helpers/n8n-engine';
+import { cancelParameters, useTestBed } from './helpers/flinks-test-bed';
+import { atNthRequest } from './helpers/fault-matrix';
 
 const AUTHORIZE = { path: '/api/v1/authorize' };
 
 let bed: FlinksTestBed;
 
-beforeEach(async () => {
-	bed = await startTestBed();
-});
-afterEach(async () => {
-	await bed.server.stop();
-});
-afterAll(async () => {
-	await shutdownN8nEngine();
-});
+useTestBed((started) => (bed = started));
 
 const itemsFor = (sessions: Array<{ sessionId: string }>) =>
 	sessions.map((session) => ({ sessionId: session.sessionId }));
@@ -84,12 +75,11 @@ describe('concurrent cancels', () => {
 		const [warmUp, ...sessions] = bed.server.addSessions(61);
 		await bed.engine.run({ items: itemsFor([warmUp]), parameters: cancelParameters() });
 		bed.server.setLatency(15);
-		const expire = setTimeout(() => bed.server.expireTokensNow(), 60);
+		atNthRequest(bed.server, { path: /\/cancel$/ }, 20, () => bed.server.expireTokensNow());
 		const run = await bed.engine.run({
 			items: itemsFor(sessions),
 			parameters: cancelParameters({ concurrency: 10 }),
 		});
-		clearTimeout(expire);
 
 		expect(run.items.map((item) => item.json.status)).toEqual(sessions.map(() => 'Cancelled'));
 		expect(bed.server.requests.filter((r) => r.status === 401).length).toBeGreaterThan(1);

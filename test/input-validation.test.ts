@@ -1,8 +1,7 @@
 import { randomUUID } from 'crypto';
 
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
-import { cancelParameters, startTestBed } from './helpers/flinks-test-bed';
-import { shutdownN8nEngine } from './helpers/n8n-engine';
+import { cancelParameters, useTestBed } from './helpers/flinks-test-bed';
 
 const VALID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const ONE_MB = 1024 * 1024;
@@ -91,15 +90,7 @@ const badSessionIds: Array<[string, unknown, string]> = [
 
 let bed: FlinksTestBed;
 
-beforeEach(async () => {
-	bed = await startTestBed();
-});
-afterEach(async () => {
-	await bed.server.stop();
-});
-afterAll(async () => {
-	await shutdownN8nEngine();
-});
+useTestBed((started) => (bed = started));
 
 describe('Session ID validation', () => {
 	it.each(badSessionIds)(

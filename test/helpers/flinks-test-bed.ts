@@ -4,7 +4,7 @@ import { FlinksPayApi } from '../../credentials/FlinksPayApi.credentials';
 import { FlinksSession } from '../../nodes/FlinksSession/FlinksSession.node';
 import type { FakeFlinksServerOptions } from './fake-flinks-server';
 import { FakeFlinksServer } from './fake-flinks-server';
-import { N8nEngine } from './n8n-engine';
+import { N8nEngine, shutdownN8nEngine } from './n8n-engine';
 
 /** A fake Flinks server plus an n8n engine whose one stored credential points at it. */
 export interface FlinksTestBed {
@@ -31,6 +31,31 @@ export async function startTestBed(
 		credentials,
 	});
 	return { server, engine, credentials };
+}
+
+/**
+ * The set-up every engine test shares: a fresh fake server and engine before each test, stopped
+ * after it, n8n-core shut down after the file. `restart` swaps in a bed with other options.
+ */
+export function useTestBed(onStart: (bed: FlinksTestBed) => void) {
+	let current: FlinksTestBed | undefined;
+	const restart = async (options?: FakeFlinksServerOptions, credentialOverrides?: IDataObject) => {
+		await current?.server.stop();
+		current = await startTestBed(options, credentialOverrides);
+		onStart(current);
+		return current;
+	};
+	beforeEach(async () => {
+		await restart();
+	});
+	afterEach(async () => {
+		await current?.server.stop();
+		current = undefined;
+	});
+	afterAll(async () => {
+		await shutdownN8nEngine();
+	});
+	return { restart };
 }
 
 /** Node parameters for Session › Cancel reading the ID from each item, as users set it up. */

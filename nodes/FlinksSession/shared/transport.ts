@@ -16,6 +16,11 @@ export interface FlinksCall {
 	method: IHttpRequestMethods;
 	path: string;
 	body?: IDataObject;
+	/**
+	 * False for a call that must not take effect twice (creating a session): it is then retried
+	 * only on 429, which Flinks sends before doing anything, never on 5xx, timeouts or resets.
+	 */
+	idempotent?: boolean;
 }
 
 /** Which input item a call serves, and the session it concerns: both end up on its errors. */
@@ -136,6 +141,10 @@ export class FlinksClient {
 			}
 			if (outcome.failure && !isTransientFailure(outcome.failure)) {
 				throw unreachableError(outcome.failure, at);
+			}
+			if (call.idempotent === false && outcome.response?.statusCode !== 429) {
+				if (outcome.response) return { ...outcome.response, attempts };
+				throw unreachableError(outcome.failure as NodeApiError, at, attempts);
 			}
 
 			const delayMs = this.nextDelay(attempts, outcome.response?.retryAfter, waitedMs);

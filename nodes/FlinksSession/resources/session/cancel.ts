@@ -1,9 +1,11 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
+import type { ExpectedAnswer } from '../../shared/answers';
+import { unreadableAnswerError } from '../../shared/answers';
+import { requestSessionDetails } from '../../shared/details';
 import { readSessionId } from '../../shared/validation';
-import type { FlinksClient, FlinksResponse, ItemContext } from '../../shared/transport';
-import { describeBody, flinksHttpError } from '../../shared/transport';
+import type { FlinksClient } from '../../shared/transport';
+import { flinksHttpError } from '../../shared/transport';
 import type { SessionState } from '../../shared/session';
 import { isCancelledStatus, isTerminalStatus, readSession } from '../../shared/session';
 import { requestOptionFields, sessionIdField } from './fields';
@@ -56,6 +58,12 @@ export interface CancelledSessionItem extends SessionState {
 /** A session is "already ended" when Flinks refuses the cancel with 400/409 and details confirm a final state. */
 const REFUSAL_STATUSES = new Set([400, 409]);
 
+const CANCEL_ANSWER: ExpectedAnswer = {
+	missing: 'a session status',
+	consequence:
+		'The cancellation may or may not have happened. Check the session with Get Details before retrying.',
+};
+
 export async function cancelSession(
 	ctx: IExecuteFunctions,
 	client: FlinksClient,
@@ -71,7 +79,7 @@ export async function cancelSession(
 
 	if (response.statusCode >= 200 && response.statusCode < 300) {
 		const session = readSession(response.body, sessionId);
-		if (!session) throw unreadableAnswer(ctx, response, what, at);
+		if (!session) throw unreadableAnswerError(ctx, response, what, at, CANCEL_ANSWER);
 		return { ...session, alreadyEnded: false, cancelledAt: new Date().toISOString(), attempts: response.attempts };
 	}
 	if (!REFUSAL_STATUSES.has(response.statusCode)) {
@@ -80,10 +88,7 @@ export async function cancelSession(
 
 	const refusal = flinksHttpError(ctx, response, what, at);
 	const ifAlreadyEnded = ctx.getNodeParameter('options.ifAlreadyEnded', itemIndex, 'returnStatus') as string;
-	const details = await client.send(
-		{ method: 'GET', path: `/api/v2/sessions/${encodeURIComponent(sessionId)}/details` },
-		at,
-	);
+	const details = await requestSessionDetails(client, sessionId, at);
 	const session = details.statusCode === 200 ? readSession(details.body, sessionId) : undefined;
 	if (!session || !isTerminalStatus(session.status)) throw refusal;
 
@@ -97,25 +102,4 @@ export async function cancelSession(
 		throw refusal;
 	}
 	return { ...session, alreadyEnded: true, cancelledAt: null, attempts: response.attempts };
-}
-
-function unreadableAnswer(
-	ctx: IExecuteFunctions,
-	response: FlinksResponse,
-	what: string,
-	at: ItemContext,
-): NodeApiError {
-	const body = describeBody(response.body) || 'a JSON body without a session status';
-	const error = new NodeApiError(
-		ctx.getNode(),
-		{ status: response.statusCode },
-		{
-			message: `${what}: Flinks answered HTTP ${response.statusCode} with ${body}`,
-			description: 'The cancellation may or may not have happened. Check the session with Get Details before retrying.',
-			httpCode: String(response.statusCode),
-			itemIndex: at.itemIndex,
-		},
-	);
-	error.context.sessionId = at.sessionId;
-	return error;
 }

@@ -41,3 +41,21 @@ export const requestOptionFields: INodeProperties[] = [
 		description: 'Time in ms to wait for Flinks to answer one request before it counts as failed (and is retried)',
 	},
 ];
+
+/**
+ * The Options collection of an operation that has only the transport options.
+ * `oneAtATime` leaves out Concurrency for an operation that never runs items in parallel.
+ */
+export function requestOptionsCollection(operation: string, oneAtATime = false): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: ['session'], operation: [operation] } },
+		options: oneAtATime
+			? requestOptionFields.filter((field) => field.name !== 'concurrency')
+			: requestOptionFields,
+	};
+}
