@@ -4,7 +4,6 @@ import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { cancelParameters, everythingVisible, useTestBed } from './helpers/flinks-test-bed';
 import { AUTHORIZE, CANCELS, DETAILS, atNthRequest } from './helpers/fault-matrix';
 
-
 let bed: FlinksTestBed;
 
 const testBed = useTestBed((started) => (bed = started));
@@ -42,14 +41,20 @@ describe('Session › Cancel', () => {
 
 	it('sends the token exchange as Basic auth with a form body, and the token as Bearer', async () => {
 		const [session] = bed.server.addSessions(1);
-		await bed.engine.run({ items: [{ sessionId: session.sessionId }], parameters: cancelParameters() });
+		await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: cancelParameters(),
+		});
 
 		const [authorize, cancel] = bed.server.requests;
 		expect(authorize).toMatchObject({ method: 'POST', path: '/api/v1/authorize', status: 200 });
 		expect(authorize.headers.authorization).toMatch(/^Basic /);
 		expect(authorize.headers['content-type']).toContain('application/x-www-form-urlencoded');
 		expect(authorize.body).toContain('grant_type=client_credentials');
-		expect(cancel).toMatchObject({ path: `/api/v2/sessions/${session.sessionId}/cancel`, status: 200 });
+		expect(cancel).toMatchObject({
+			path: `/api/v2/sessions/${session.sessionId}/cancel`,
+			status: 200,
+		});
 		expect(cancel.headers.authorization).toMatch(/^Bearer /);
 		expect(cancel.headers['x-client-id']).toBeUndefined();
 	});
@@ -74,8 +79,16 @@ describe('Session › Cancel', () => {
 			parameters: cancelParameters(),
 		});
 		expect(jsonOf(run.items)).toEqual([
-			expect.objectContaining({ sessionId: absent.sessionId, referenceId: null, statusDetails: null }),
-			expect.objectContaining({ sessionId: explicitNull.sessionId, referenceId: null, statusDetails: null }),
+			expect.objectContaining({
+				sessionId: absent.sessionId,
+				referenceId: null,
+				statusDetails: null,
+			}),
+			expect.objectContaining({
+				sessionId: explicitNull.sessionId,
+				referenceId: null,
+				statusDetails: null,
+			}),
 		]);
 	});
 
@@ -150,10 +163,27 @@ describe('errors', () => {
 		expect(run.error?.message).toMatch(
 			new RegExp(`^Cancelling session ${unknown} failed: Flinks answered HTTP 404 \\(.+\\)$`),
 		);
-		expect(run.error?.message).toContain(`Session not found: `);
+		expect(run.error?.message).toContain(`(Session not found: Session ${unknown} was not found.)`);
 		expect(run.error?.description).toMatch(/Flinks trace ID: \S+/);
 		expect(run.error?.context.itemIndex).toBe(1);
 		expect((run.error as { httpCode?: string }).httpCode).toBe('404');
+	});
+
+	it('says which other items were already done at Flinks when it stops the workflow', async () => {
+		const [first, third] = bed.server.addSessions(2);
+		const run = await bed.engine.run({
+			items: [
+				{ sessionId: first.sessionId },
+				{ sessionId: '0f4c2a6e-1111-4222-8333-944455556666' },
+				{ sessionId: third.sessionId },
+			],
+			parameters: cancelParameters(),
+		});
+		expect(run.error?.context.itemIndex).toBe(1);
+		expect(run.error?.description).toContain(
+			'Before the workflow stopped, 2 other item(s) had already been processed at Flinks: items 0, 2.',
+		);
+		expect(bed.server.session(third.sessionId)?.status).toBe('Cancelled');
 	});
 
 	it.each([
@@ -161,18 +191,25 @@ describe('errors', () => {
 		['whitespace', '   ', 'is empty'],
 		['not a UUID', 'abc-123', '"abc-123" is not a UUID'],
 		['a path', '../x', '"../x" is not a UUID'],
-		['a query', 'f2504e0-4f89-41d3-9a0c-0305e82c3301?x=1', '"f2504e0-4f89-41d3-9a0c-0305e82c3301?x=1" is not a UUID'],
-		['a number', 42, 'is a number (42), not text'],
-		['missing', undefined, 'is undefined, not text'],
-	])('rejects a session ID that is %s without sending a request', async (_label, value, problem) => {
-		const run = await bed.engine.run({
-			items: [{ sessionId: value }],
-			parameters: cancelParameters(),
-		});
-		expect(run.error?.message).toContain(`Invalid Session ID in item 0: ${problem}`);
-		expect(run.error?.context.itemIndex).toBe(0);
-		expect(bed.server.requests).toHaveLength(0);
-	});
+		[
+			'a query',
+			'f2504e0-4f89-41d3-9a0c-0305e82c3301?x=1',
+			'"f2504e0-4f89-41d3-9a0c-0305e82c3301?x=1" is not a UUID',
+		],
+		['a number', 42, 'expected text, got a number (42)'],
+		['missing', undefined, 'expected text, got undefined'],
+	])(
+		'rejects a session ID that is %s without sending a request',
+		async (_label, value, problem) => {
+			const run = await bed.engine.run({
+				items: [{ sessionId: value }],
+				parameters: cancelParameters(),
+			});
+			expect(run.error?.message).toContain(`Invalid Session ID in item 0: ${problem}`);
+			expect(run.error?.context.itemIndex).toBe(0);
+			expect(bed.server.requests).toHaveLength(0);
+		},
+	);
 
 	const mixedBatch = (bed: FlinksTestBed) => {
 		const live = bed.server.addSession();
@@ -202,8 +239,16 @@ describe('errors', () => {
 		expect(run.error).toBeUndefined();
 		expect(pairingOf(run.items)).toEqual([{ item: 0 }, { item: 3 }, { item: 4 }]);
 		expect(jsonOf(run.items)).toEqual([
-			expect.objectContaining({ sessionId: batch.live.sessionId, status: 'Cancelled', alreadyEnded: false }),
-			expect.objectContaining({ sessionId: batch.ended.sessionId, status: 'Expired', alreadyEnded: true }),
+			expect.objectContaining({
+				sessionId: batch.live.sessionId,
+				status: 'Cancelled',
+				alreadyEnded: false,
+			}),
+			expect.objectContaining({
+				sessionId: batch.ended.sessionId,
+				status: 'Expired',
+				alreadyEnded: true,
+			}),
 			expect.objectContaining({ sessionId: batch.anotherLive.sessionId, status: 'Cancelled' }),
 		]);
 		expect(pairingOf(run.errorItems)).toEqual([{ item: 1 }, { item: 2 }]);
@@ -214,7 +259,9 @@ describe('errors', () => {
 		});
 		expect(run.errorItems[1].json).toEqual({
 			sessionId: '0f4c2a6e-1111-4222-8333-944455556666',
-			error: expect.stringMatching(/^Cancelling session 0f4c2a6e-\S+ failed: Flinks answered HTTP 404 \(.+\)$/),
+			error: expect.stringMatching(
+				/^Cancelling session 0f4c2a6e-\S+ failed: Flinks answered HTTP 404 \(.+\)$/,
+			),
 		});
 		expect(bed.server.count(CANCELS)).toBe(4);
 	});
@@ -237,7 +284,9 @@ describe('errors', () => {
 			'Cancelled',
 		]);
 		expect(run.items[2].json).toEqual({
-			error: expect.stringContaining(`session ${batch.items[2].sessionId} failed: Flinks answered HTTP 404`),
+			error: expect.stringContaining(
+				`session ${batch.items[2].sessionId} failed: Flinks answered HTTP 404`,
+			),
 		});
 	});
 });
@@ -245,8 +294,14 @@ describe('errors', () => {
 describe('the access token', () => {
 	it('is reused across executions until it expires, then renewed once', async () => {
 		const sessions = bed.server.addSessions(3);
-		await bed.engine.run({ items: [{ sessionId: sessions[0].sessionId }], parameters: cancelParameters() });
-		await bed.engine.run({ items: [{ sessionId: sessions[1].sessionId }], parameters: cancelParameters() });
+		await bed.engine.run({
+			items: [{ sessionId: sessions[0].sessionId }],
+			parameters: cancelParameters(),
+		});
+		await bed.engine.run({
+			items: [{ sessionId: sessions[1].sessionId }],
+			parameters: cancelParameters(),
+		});
 		expect(bed.server.count(AUTHORIZE)).toBe(1);
 
 		bed.server.expireTokensNow();
@@ -262,7 +317,10 @@ describe('the access token', () => {
 	it('is renewed exactly once when Flinks revokes it in the middle of a batch', async () => {
 		const [warmUp, ...sessions] = bed.server.addSessions(21);
 		// Obtain the token first, so the revocation below hits a token that is in use.
-		await bed.engine.run({ items: [{ sessionId: warmUp.sessionId }], parameters: cancelParameters() });
+		await bed.engine.run({
+			items: [{ sessionId: warmUp.sessionId }],
+			parameters: cancelParameters(),
+		});
 		bed.server.setLatency(15);
 		atNthRequest(bed.server, CANCELS, 10, () => bed.server.revokeTokens());
 		const run = await bed.engine.run({
@@ -276,7 +334,9 @@ describe('the access token', () => {
 		expect(rejected.length).toBeGreaterThanOrEqual(1);
 		expect(bed.server.count(AUTHORIZE)).toBe(2);
 		// Every session was cancelled once; the only repeats are the calls Flinks answered 401.
-		expect(bed.server.requests.filter((r) => /cancel$/.test(r.path) && r.status === 200)).toHaveLength(21);
+		expect(
+			bed.server.requests.filter((r) => /cancel$/.test(r.path) && r.status === 200),
+		).toHaveLength(21);
 	});
 	it('is asked for only once when Flinks refuses the client credentials, and every item says so', async () => {
 		bed.engine.setStoredCredentials({ ...bed.credentials, clientSecret: 'not-what-flinks-issued' });
@@ -323,15 +383,28 @@ describe('secrets', () => {
 				onError: 'continueRegularOutput',
 			}),
 		];
-		bed.engine.setStoredCredentials({ ...bed.credentials, clientSecret: 'wrong-secret-for-this-run' });
+		bed.engine.setStoredCredentials({
+			...bed.credentials,
+			clientSecret: 'wrong-secret-for-this-run',
+		});
 		runs.push(
-			await bed.engine.run({ items: [{ sessionId: live.sessionId }], parameters: cancelParameters() }),
+			await bed.engine.run({
+				items: [{ sessionId: live.sessionId }],
+				parameters: cancelParameters(),
+			}),
 		);
 		expect(runs[1].error?.message).toContain('Flinks rejected the client ID or secret (401)');
 
 		const visible = everythingVisible(bed, runs);
-		const basic = Buffer.from(`${bed.server.clientId}:${bed.server.clientSecret}`).toString('base64');
-		for (const secret of [bed.server.clientSecret, basic, 'wrong-secret-for-this-run', ...bed.server.issuedTokens()]) {
+		const basic = Buffer.from(`${bed.server.clientId}:${bed.server.clientSecret}`).toString(
+			'base64',
+		);
+		for (const secret of [
+			bed.server.clientSecret,
+			basic,
+			'wrong-secret-for-this-run',
+			...bed.server.issuedTokens(),
+		]) {
 			expect(visible).not.toContain(secret);
 		}
 	});

@@ -104,6 +104,17 @@ describe('ConcurrencyWindow', () => {
 		expect(window.limit).toBe(4);
 	});
 
+	it('after congestion regrows quickly to just below where it began, and holds there', () => {
+		const window = new ConcurrencyWindow();
+		while (window.limit < 10) window.recordClean();
+		window.recordCongestion(Date.now() - 1);
+		expect(window.limit).toBe(5);
+		for (let i = 0; i < 4; i++) window.recordClean();
+		expect(window.limit).toBe(9);
+		for (let i = 0; i < ConcurrencyWindow.HOLD_WINDOWS * 9 - 1; i++) window.recordClean();
+		expect(window.limit).toBe(9);
+	});
+
 	it('stays at a fixed value', () => {
 		const window = new ConcurrencyWindow(7);
 		window.recordCongestion(Date.now());

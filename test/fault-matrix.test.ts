@@ -357,7 +357,7 @@ const cases: FaultCase[] = [
 		},
 		outcomes: {
 			12: failed(
-				/^Cancelling session \S+ failed: Flinks answered HTTP 404 \(Session not found: .+\)$/,
+				/^Cancelling session (\S+) failed: Flinks answered HTTP 404 \(Session not found: Session \1 was not found\.\)$/,
 			),
 		},
 		authorize: 1,

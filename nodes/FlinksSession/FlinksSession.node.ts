@@ -44,7 +44,7 @@ export class FlinksSession implements INodeType {
 		const returnData: INodeExecutionData[] = new Array(items.length);
 
 		// Items run concurrently; each result lands at its own index, so order and pairing hold.
-		await runInWindow(items.length, client.window, async (itemIndex) => {
+		const failure = await runInWindow(items.length, client.window, async (itemIndex) => {
 			try {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
 				const run = sessionOperations[operation];
@@ -62,8 +62,27 @@ export class FlinksSession implements INodeType {
 				returnData[itemIndex] = { json: { error: failure.message }, pairedItem: { item: itemIndex } };
 			}
 		});
+		if (failure) throw stoppedAt(failure.error as NodeApiError | NodeOperationError, returnData);
 		return [returnData];
 	}
+}
+
+/** Items already finished when one failed were done at Flinks too: say which, for the audit trail. */
+function stoppedAt(
+	error: NodeApiError | NodeOperationError,
+	returnData: INodeExecutionData[],
+): NodeApiError | NodeOperationError {
+	const finished = returnData.flatMap((item, index) => (item ? [index] : []));
+	if (finished.length > 0) {
+		const note = `Before the workflow stopped, ${finished.length} other item(s) had already been processed at Flinks: ${describeIndexes(finished)}. Set On Error to Continue to see every item's result.`;
+		error.description = error.description ? `${error.description} — ${note}` : note;
+	}
+	return error;
+}
+
+function describeIndexes(indexes: number[]): string {
+	const shown = indexes.slice(0, 20).join(', ');
+	return `item${indexes.length > 1 ? 's' : ''} ${shown}${indexes.length > 20 ? ', …' : ''}`;
 }
 
 function asNodeError(

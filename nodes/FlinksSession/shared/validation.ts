@@ -15,7 +15,7 @@ export function readSessionId(ctx: IExecuteFunctions, itemIndex: number): string
 
 	const problem =
 		sessionId === undefined
-			? `is ${describeType(value)}, not text`
+			? `expected text, got ${describeType(value)}`
 			: sessionId === ''
 				? 'is empty'
 				: `"${shorten(sessionId)}" is not a UUID`;
