@@ -1,0 +1,414 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and tooling code runs in plain Node, never inside n8n */
+import { randomBytes } from 'crypto';
+
+import { FakeFlinksServer } from '../helpers/fake-flinks-server';
+import { INSTALLS_ENV, TARBALL_ENV } from './global-setup';
+import type { N8nInstall } from './n8n-install';
+import type { CredentialFile, N8nRun } from './n8n-sandbox';
+import { N8nSandbox } from './n8n-sandbox';
+import { CREDENTIAL_TYPE } from './package-tarball';
+import { SAMPLE_SESSIONS, seedSampleSessions } from './sample-sessions';
+import type { CredentialRef, ExecutionResult, WorkflowFile } from './workflows';
+import {
+	cancelWorkflow,
+	EXAMPLE_CREDENTIAL,
+	EXAMPLES,
+	FIXTURE_FLINKS_NODE,
+	flinksNodes,
+	loadExample,
+	manualTwin,
+	nodeNamed,
+	outputItems,
+	pairedIndex,
+	prepared,
+	ranNodes,
+	triggerNode,
+} from './workflows';
+
+const installs = JSON.parse(process.env[INSTALLS_ENV] ?? '[]') as N8nInstall[];
+const tarball = process.env[TARBALL_ENV] ?? '';
+
+const CANCEL_PATH = /^\/api\/v2\/sessions\/[^/]+\/cancel$/;
+const UNKNOWN_SESSION = '3f2c6a1e-8b4d-4c2a-9e1f-00000000dead';
+
+const credentials = {
+	/** Shared by most workflows. */
+	main: { id: 'e2eFlinksMain', name: 'Flinks Pay (e2e)' },
+	/** Used by the token test only, so its first execution is the first to authorize. */
+	tokenReuse: { id: 'e2eFlinksToken', name: 'Flinks Pay (token reuse)' },
+	/** Right client ID, wrong secret. */
+	wrongSecret: { id: 'e2eFlinksWrong', name: 'Flinks Pay (wrong secret)' },
+} satisfies Record<string, CredentialRef>;
+
+function credentialFile(
+	ref: CredentialRef,
+	server: FakeFlinksServer,
+	clientSecret: string,
+): CredentialFile {
+	return {
+		...ref,
+		type: CREDENTIAL_TYPE,
+		data: {
+			environment: 'custom',
+			baseUrl: server.baseUrl,
+			clientId: server.clientId,
+			clientSecret,
+			xClientId: '',
+		},
+	};
+}
+
+function executionOf(run: N8nRun): ExecutionResult {
+	if (!run.execution) {
+		throw new Error(`n8n printed no run data (exit ${run.exitCode})\n${run.stdout}\n${run.stderr}`);
+	}
+	return run.execution;
+}
+
+describe('examples/', () => {
+	it('scheduled cleanup carries the sample session IDs the demo and this suite seed', () => {
+		const code = String(
+			nodeNamed(loadExample(EXAMPLES.scheduledCleanup), 'Stale sessions (sample)').parameters
+				.jsCode,
+		);
+		const ids = code.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g);
+		expect(ids).toEqual(SAMPLE_SESSIONS.map((session) => session.sessionId));
+	});
+
+	it.each(Object.values(EXAMPLES))(
+		'%s references the Flinks credential by its placeholder and has one trigger',
+		(file) => {
+			const workflow = loadExample(file);
+			expect(triggerNode(workflow)).toBeDefined();
+			const nodes = flinksNodes(workflow);
+			expect(nodes.length).toBeGreaterThan(0);
+			for (const node of nodes) {
+				expect(node.credentials).toEqual({ [CREDENTIAL_TYPE]: EXAMPLE_CREDENTIAL });
+			}
+		},
+	);
+});
+
+describe.each(installs.map((install) => [install.version, install] as const))(
+	'in n8n %s',
+	(_version, install) => {
+		let server: FakeFlinksServer;
+		let sandbox: N8nSandbox;
+		const wrongSecret = `fks_wrong_${randomBytes(18).toString('base64url')}`;
+
+		const authorizeCalls = () => server.count({ method: 'POST', path: '/api/v1/authorize' });
+		const open = () => server.addSession({ status: 'Initiated' }).sessionId;
+		const ended = (status: 'Completed' | 'Expired') => server.addSession({ status }).sessionId;
+		const workflows: Record<string, WorkflowFile> = {};
+		const ids: Record<string, string[]> = {};
+
+		beforeAll(async () => {
+			server = await FakeFlinksServer.start();
+			sandbox = await N8nSandbox.create(install, tarball);
+			seedSampleSessions(server);
+
+			ids.regular = [open(), 'not-a-session-id', UNKNOWN_SESSION, ended('Completed')];
+			ids.stop = [open(), UNKNOWN_SESSION, open()];
+			ids.token = [open()];
+			ids.abandoned = [open(), ended('Completed'), ended('Expired'), UNKNOWN_SESSION];
+			const add = (workflow: WorkflowFile) => (workflows[workflow.id as string] = workflow);
+			add(
+				prepared(
+					manualTwin(loadExample(EXAMPLES.scheduledCleanup), [{}]),
+					'e2eScheduled',
+					credentials.main,
+				),
+			);
+			add(
+				prepared(
+					manualTwin(
+						loadExample(EXAMPLES.abandonedFlow),
+						ids.abandoned.map((sessionId, index) => ({ sessionId, orderId: `A-${index}` })),
+					),
+					'e2eAbandoned',
+					credentials.main,
+				),
+			);
+			add(prepared(loadExample(EXAMPLES.crm), 'e2eCrmWebhook', credentials.main));
+			add(
+				cancelWorkflow({
+					id: 'e2eRegularOutput',
+					credential: credentials.main,
+					sessionIds: ids.regular,
+					onError: 'continueRegularOutput',
+				}),
+			);
+			add(
+				cancelWorkflow({
+					id: 'e2eStopOnError',
+					credential: credentials.main,
+					sessionIds: ids.stop,
+				}),
+			);
+			add(
+				cancelWorkflow({
+					id: 'e2eTokenReuse',
+					credential: credentials.tokenReuse,
+					sessionIds: ids.token,
+				}),
+			);
+			add(
+				cancelWorkflow({
+					id: 'e2eWrongSecret',
+					credential: credentials.wrongSecret,
+					sessionIds: [open(), open(), open()],
+				}),
+			);
+
+			await sandbox.importCredentials([
+				credentialFile(credentials.main, server, server.clientSecret),
+				credentialFile(credentials.tokenReuse, server, server.clientSecret),
+				credentialFile(credentials.wrongSecret, server, wrongSecret),
+			]);
+			await sandbox.importWorkflows(Object.values(workflows));
+		});
+
+		afterAll(async () => {
+			sandbox?.remove();
+			await server?.stop();
+		});
+
+		it('scheduled cleanup: cancels open sessions, reports ended ones, sends failures to the error output', async () => {
+			const workflow = workflows.e2eScheduled;
+			const [flinks] = flinksNodes(workflow);
+			const run = await sandbox.execute('e2eScheduled');
+			const execution = executionOf(run);
+
+			expect(run.exitCode).toBe(0);
+			expect(execution.status).toBe('success');
+			const succeeded = outputItems(execution, flinks.name, 0);
+			const failed = outputItems(execution, flinks.name, 1);
+			const known = SAMPLE_SESSIONS.filter((session) => session.status);
+			expect(succeeded.map((item) => item.json.sessionId)).toEqual(known.map((s) => s.sessionId));
+			expect(succeeded.map(pairedIndex)).toEqual([0, 1, 2, 3, 4]);
+			expect(succeeded.map((item) => [item.json.status, item.json.alreadyEnded])).toEqual([
+				['Cancelled', false],
+				['Cancelled', false],
+				['Completed', true],
+				['Expired', true],
+				['Cancelled', true],
+			]);
+			expect(succeeded[0].json).toEqual({
+				sessionId: SAMPLE_SESSIONS[0].sessionId,
+				referenceId: SAMPLE_SESSIONS[0].referenceId,
+				status: 'Cancelled',
+				statusDetails: null,
+				alreadyEnded: false,
+				cancelledAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+				attempts: 1,
+			});
+			expect(succeeded[2].json.cancelledAt).toBeNull();
+
+			const unknown = SAMPLE_SESSIONS[5].sessionId;
+			expect(failed).toHaveLength(1);
+			expect(pairedIndex(failed[0])).toBe(5);
+			// n8n merges the input row into an error-output item, so the branch keeps its context.
+			expect(failed[0].json).toEqual({
+				sessionId: unknown,
+				orderId: 'ORDER-1404',
+				error: expect.stringMatching(new RegExp(`session ${unknown}.*HTTP 404`)),
+			});
+
+			// Each branch's audit line reaches back to its input row through pairedItem.
+			const audited = outputItems(execution, 'Audit: cancelled').map((item) => item.json.auditLine);
+			expect(audited).toHaveLength(5);
+			expect(audited[0]).toMatch(
+				/flinks\.cancel session=\S+0001 order=ORDER-1001 status=Cancelled alreadyEnded=false$/,
+			);
+			const notCancelled = outputItems(execution, 'Audit: not cancelled');
+			expect(notCancelled.map((item) => item.json.sessionId)).toEqual([unknown]);
+			expect(notCancelled[0].json.auditLine).toMatch(
+				/flinks\.cancel\.failed session=\S+0404 order=ORDER-1404 error=.*HTTP 404/,
+			);
+
+			expect(server.session(SAMPLE_SESSIONS[0].sessionId)?.status).toBe('Cancelled');
+			expect(server.session(SAMPLE_SESSIONS[2].sessionId)?.status).toBe('Completed');
+		});
+
+		it('Continue (regular output): failed items stay on the main output, in input order', async () => {
+			const run = await sandbox.execute('e2eRegularOutput');
+			const execution = executionOf(run);
+
+			expect(run.exitCode).toBe(0);
+			const items = outputItems(execution, FIXTURE_FLINKS_NODE, 0);
+			expect(items.map(pairedIndex)).toEqual([0, 1, 2, 3]);
+			expect(outputItems(execution, FIXTURE_FLINKS_NODE, 1)).toEqual([]);
+			expect(items[0].json).toMatchObject({
+				sessionId: ids.regular[0],
+				status: 'Cancelled',
+				alreadyEnded: false,
+			});
+			expect(items[1].json).toEqual({
+				error: expect.stringMatching(
+					/Invalid Session ID in item 1: "not-a-session-id" is not a UUID/,
+				),
+			});
+			expect(items[2].json).toEqual({
+				error: expect.stringMatching(new RegExp(`session ${UNKNOWN_SESSION}.*HTTP 404`)),
+			});
+			expect(items[3].json).toMatchObject({
+				sessionId: ids.regular[3],
+				status: 'Completed',
+				alreadyEnded: true,
+			});
+			// The invalid ID never reached Flinks.
+			expect(server.requests.some((request) => request.path.includes('not-a-session-id'))).toBe(
+				false,
+			);
+		});
+
+		it('without continue-on-fail: the execution fails on the first bad item with a clear message', async () => {
+			const run = await sandbox.execute('e2eStopOnError');
+			const execution = executionOf(run);
+
+			expect(run.exitCode).toBe(1);
+			expect(execution.status).toBe('error');
+			const { error } = execution.data.resultData;
+			expect(error?.node?.name).toBe(FIXTURE_FLINKS_NODE);
+			expect(error?.message).toMatch(
+				new RegExp(`^Cancelling session ${UNKNOWN_SESSION} failed: Flinks answered HTTP 404`),
+			);
+			expect(execution.data.resultData.runData[FIXTURE_FLINKS_NODE][0].error?.message).toBe(
+				error?.message,
+			);
+			expect(`${run.stdout}\n${run.stderr}`).toContain(error?.message);
+			// The run data shows no item, yet the item before the failure was cancelled at Flinks
+			// (and, since the node works on items concurrently, possibly the one after).
+			expect(server.session(ids.stop[0])?.status).toBe('Cancelled');
+		});
+
+		it('authorizes once per token lifetime: the next execution reuses the token n8n stored', async () => {
+			const before = authorizeCalls();
+
+			const first = await sandbox.execute('e2eTokenReuse');
+			expect(first.exitCode).toBe(0);
+			expect(outputItems(executionOf(first), FIXTURE_FLINKS_NODE)[0].json).toMatchObject({
+				status: 'Cancelled',
+				alreadyEnded: false,
+			});
+			expect(authorizeCalls() - before).toBe(1);
+
+			const second = await sandbox.execute('e2eTokenReuse');
+			expect(second.exitCode).toBe(0);
+			expect(outputItems(executionOf(second), FIXTURE_FLINKS_NODE)[0].json).toMatchObject({
+				status: 'Cancelled',
+				alreadyEnded: true,
+			});
+			expect(authorizeCalls() - before).toBe(1);
+
+			// Once Flinks lets the token lapse, the next execution gets a new one and carries on.
+			server.expireTokensNow();
+			const third = await sandbox.execute('e2eTokenReuse');
+			expect(third.exitCode).toBe(0);
+			expect(outputItems(executionOf(third), FIXTURE_FLINKS_NODE)[0].json).toMatchObject({
+				alreadyEnded: true,
+			});
+			expect(authorizeCalls() - before).toBe(2);
+		});
+
+		it('a wrong client secret fails the execution with a clear message and shows no secret', async () => {
+			const cancelsBefore = server.count({ path: CANCEL_PATH });
+			const authorizeBefore = authorizeCalls();
+			const run = await sandbox.execute('e2eWrongSecret');
+			const execution = executionOf(run);
+
+			expect(run.exitCode).toBe(1);
+			expect(execution.data.resultData.error?.message).toMatch(
+				/Flinks rejected the client ID or secret \(401\)/,
+			);
+			// One token request for the three items, not retried: a wrong secret does not fix itself.
+			expect(authorizeCalls() - authorizeBefore).toBe(1);
+			expect(server.count({ path: CANCEL_PATH })).toBe(cancelsBefore);
+			const printed = `${run.stdout}\n${run.stderr}`;
+			expect(printed).not.toContain(wrongSecret);
+			expect(printed).not.toContain(
+				Buffer.from(`${server.clientId}:${wrongSecret}`).toString('base64'),
+			);
+		});
+
+		it('abandoned-flow cleanup: routes cancelled-now, paid-meanwhile, already-ended and failures', async () => {
+			const run = await sandbox.execute('e2eAbandoned');
+			const execution = executionOf(run);
+
+			expect(run.exitCode).toBe(0);
+			const orders = (node: string) =>
+				outputItems(execution, node).map((item) => [item.json.orderId, item.json.orderStatus]);
+			expect(orders('Release the order')).toEqual([['A-0', 'abandoned']]);
+			expect(orders('Keep the order: paid')).toEqual([['A-1', 'paid']]);
+			expect(orders('Release the order (session had ended)')).toEqual([['A-2', 'abandoned']]);
+			expect(orders('Flag for review')).toEqual([['A-3', 'needs_review']]);
+			expect(outputItems(execution, 'Flag for review')[0].json.note).toMatch(/HTTP 404/);
+			expect(ranNodes(execution)).toContain('What did Flinks say?');
+		});
+
+		it('CRM example: answers POSTs on its production webhook in a running n8n', async () => {
+			const workflow = workflows.e2eCrmWebhook;
+			const webhook = triggerNode(workflow);
+			const sessionId = open();
+			const completed = ended('Completed');
+			await sandbox.publishWorkflow('e2eCrmWebhook');
+			const n8n = await sandbox.start();
+			try {
+				const url = await n8n.waitForWebhook(String(webhook.parameters.path));
+				const post = async (body: unknown) => {
+					const response = await fetch(url, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify(body),
+					});
+					return {
+						status: response.status,
+						body: (await response.json()) as Record<string, unknown>,
+					};
+				};
+
+				const cancelled = await post({ sessionId });
+				expect(cancelled).toEqual({
+					status: 200,
+					body: {
+						ok: true,
+						sessionId,
+						referenceId: expect.any(String),
+						status: 'Cancelled',
+						alreadyEnded: false,
+						cancelledAt: expect.stringMatching(/^\d{4}-/),
+					},
+				});
+				expect(server.session(sessionId)?.status).toBe('Cancelled');
+
+				expect((await post({ sessionId: completed })).body).toMatchObject({
+					ok: true,
+					status: 'Completed',
+					alreadyEnded: true,
+					cancelledAt: null,
+				});
+
+				const refused = await post({ sessionId: UNKNOWN_SESSION });
+				expect(refused.status).toBe(422);
+				expect(refused.body).toEqual({
+					ok: false,
+					sessionId: UNKNOWN_SESSION,
+					error: expect.stringMatching(/HTTP 404/),
+				});
+			} finally {
+				await n8n.stop();
+			}
+		});
+
+		it('nothing n8n printed in any run contains a client secret or an issued token', () => {
+			const printed = sandbox.transcript.join('\n');
+			expect(printed.length).toBeGreaterThan(0);
+			const secrets = [server.clientSecret, wrongSecret, ...server.issuedTokens()];
+			expect(server.issuedTokens().length).toBeGreaterThan(0);
+			for (const secret of secrets) expect(printed).not.toContain(secret);
+			expect(printed).not.toContain(
+				Buffer.from(`${server.clientId}:${server.clientSecret}`).toString('base64'),
+			);
+		});
+	},
+);

@@ -1,0 +1,232 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test and tooling code runs in plain Node, never inside n8n */
+import { readFileSync } from 'fs';
+import path from 'path';
+
+import { CREDENTIAL_TYPE, NODE_TYPE, REPO_ROOT } from './package-tarball';
+
+export interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	webhookId?: string;
+}
+
+interface Connection {
+	node: string;
+	type: 'main';
+	index: number;
+}
+
+export interface WorkflowFile {
+	id?: string;
+	name: string;
+	nodes: WorkflowNode[];
+	connections: Record<string, { main: Connection[][] }>;
+	active?: boolean;
+	settings?: Record<string, unknown>;
+	pinData?: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export interface CredentialRef {
+	id: string;
+	name: string;
+}
+
+export type PairedItem = { item: number; input?: number } | Array<{ item: number; input?: number }>;
+
+export interface RunItem {
+	json: Record<string, unknown>;
+	pairedItem?: PairedItem;
+	error?: { message: string; description?: string | null; name?: string; httpCode?: string };
+}
+
+export interface TaskData {
+	executionStatus?: string;
+	error?: { message: string; description?: string | null };
+	data?: { main: Array<RunItem[] | null> };
+}
+
+/** What `n8n execute --rawOutput` prints: n8n's IRun. */
+export interface ExecutionResult {
+	status: string;
+	finished: boolean;
+	mode: string;
+	data: {
+		resultData: {
+			runData: Record<string, TaskData[]>;
+			error?: { message: string; description?: string | null; node?: { name: string } };
+			lastNodeExecuted?: string;
+		};
+	};
+}
+
+/** The examples users import; README links these same files. */
+export const EXAMPLES = {
+	crm: 'crm-triggered-cancellation.json',
+	scheduledCleanup: 'scheduled-stale-session-cleanup.json',
+	abandonedFlow: 'abandoned-payment-flow-cleanup.json',
+} as const;
+
+/** The credential every example references until the user (or the suite) picks one. */
+export const EXAMPLE_CREDENTIAL: CredentialRef = {
+	id: 'flinksPayApiCredential',
+	name: 'Flinks Pay account',
+};
+
+export function loadExample(file: string): WorkflowFile {
+	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowFile;
+}
+
+export function flinksNodes(workflow: WorkflowFile): WorkflowNode[] {
+	return workflow.nodes.filter((node) => node.type === NODE_TYPE);
+}
+
+export function nodeNamed(workflow: WorkflowFile, name: string): WorkflowNode {
+	const node = workflow.nodes.find((candidate) => candidate.name === name);
+	if (!node) throw new Error(`Workflow "${workflow.name}" has no node "${name}"`);
+	return node;
+}
+
+/** The trigger a user's run starts from (there is exactly one in each example). */
+export function triggerNode(workflow: WorkflowFile): WorkflowNode {
+	const triggers = workflow.nodes.filter(
+		(node) => /trigger$/i.test(node.type) || node.type === 'n8n-nodes-base.webhook',
+	);
+	if (triggers.length !== 1) {
+		throw new Error(`Workflow "${workflow.name}" has ${triggers.length} triggers, expected one`);
+	}
+	return triggers[0];
+}
+
+/** A copy with an id (n8n accepts up to 21 characters), and every Flinks node on `credential`. */
+export function prepared(
+	workflow: WorkflowFile,
+	id: string,
+	credential: CredentialRef,
+): WorkflowFile {
+	const copy = structuredClone(workflow);
+	copy.id = id;
+	copy.name = `${workflow.name} [${id}]`;
+	for (const node of flinksNodes(copy)) {
+		node.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
+	}
+	return copy;
+}
+
+/**
+ * The CLI twin of an example: `n8n execute` can only start from a manual trigger, so the
+ * trigger becomes a Code node of the same name (expressions like `$('CRM asks to cancel')`
+ * keep working) that emits `items` shaped like the trigger's output, fed by a manual trigger.
+ */
+export function manualTwin(
+	workflow: WorkflowFile,
+	items: Array<Record<string, unknown>>,
+): WorkflowFile {
+	const copy = structuredClone(workflow);
+	const trigger = triggerNode(copy);
+	const index = copy.nodes.indexOf(trigger);
+	copy.nodes[index] = {
+		id: trigger.id,
+		name: trigger.name,
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: trigger.position,
+		parameters: {
+			jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};`,
+		},
+	};
+	const manual = 'Run from the CLI';
+	copy.nodes.push({
+		id: '00000000-0000-4000-8000-00000000c011',
+		name: manual,
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [trigger.position[0] - 220, trigger.position[1]],
+		parameters: {},
+	});
+	copy.connections[manual] = { main: [[{ node: trigger.name, type: 'main', index: 0 }]] };
+	copy.pinData = {};
+	return copy;
+}
+
+export interface CancelWorkflowOptions {
+	id: string;
+	credential: CredentialRef;
+	sessionIds: string[];
+	onError?: WorkflowNode['onError'];
+	ifAlreadyEnded?: 'returnStatus' | 'error';
+}
+
+export const FIXTURE_IDS_NODE = 'Session IDs';
+export const FIXTURE_FLINKS_NODE = 'Cancel session';
+
+/** Manual trigger → Code node with the IDs → Flinks Session Cancel, nothing after. */
+export function cancelWorkflow(options: CancelWorkflowOptions): WorkflowFile {
+	const flinks: WorkflowNode = {
+		id: '00000000-0000-4000-8000-00000000f001',
+		name: FIXTURE_FLINKS_NODE,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [440, 0],
+		parameters: {
+			resource: 'session',
+			operation: 'cancel',
+			sessionId: '={{ $json.sessionId }}',
+			options: options.ifAlreadyEnded ? { ifAlreadyEnded: options.ifAlreadyEnded } : {},
+		},
+		credentials: { [CREDENTIAL_TYPE]: options.credential },
+	};
+	if (options.onError) flinks.onError = options.onError;
+	return {
+		id: options.id,
+		name: `e2e ${options.id}`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: '00000000-0000-4000-8000-00000000f002',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: '00000000-0000-4000-8000-00000000f003',
+				name: FIXTURE_IDS_NODE,
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: {
+					jsCode: `return ${JSON.stringify(options.sessionIds.map((sessionId) => ({ json: { sessionId } })))};`,
+				},
+			},
+			flinks,
+		],
+		connections: {
+			Start: { main: [[{ node: FIXTURE_IDS_NODE, type: 'main', index: 0 }]] },
+			[FIXTURE_IDS_NODE]: { main: [[{ node: FIXTURE_FLINKS_NODE, type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+/** Items a node emitted on one output in its first run; [] when it did not run or emitted none. */
+export function outputItems(execution: ExecutionResult, node: string, output = 0): RunItem[] {
+	return execution.data.resultData.runData[node]?.[0]?.data?.main[output] ?? [];
+}
+
+export function ranNodes(execution: ExecutionResult): string[] {
+	return Object.keys(execution.data.resultData.runData);
+}
+
+/** The input item index an output item is paired with. */
+export function pairedIndex(item: RunItem): number | undefined {
+	const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	return paired?.item;
+}
