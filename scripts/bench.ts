@@ -1,0 +1,363 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test and tooling code runs in plain Node, never inside n8n */
+/**
+ * `npm run bench`: Flinks Session against n8n's HTTP Request node on a rate-limited fake Flinks
+ * server, plus the node's own per-item overhead and memory. Prints figures; asserts nothing.
+ * Everything runs in this one process, in one N8nEngine (n8n-core's real WorkflowExecute).
+ */
+import { createRequire } from 'module';
+import os from 'os';
+import path from 'path';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
+
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeParameters,
+	INodeType,
+	IVersionedNodeType,
+} from 'n8n-workflow';
+
+import { FlinksPayApi } from '../credentials/FlinksPayApi.credentials';
+import { defaultN8nVersion, ensureN8n } from '../test/e2e/n8n-install';
+import { FakeFlinksServer } from '../test/helpers/fake-flinks-server';
+import { cancelParameters } from '../test/helpers/flinks-test-bed';
+import type { RunResult } from '../test/helpers/n8n-engine';
+import { N8nEngine, NODE_NAME, shutdownN8nEngine } from '../test/helpers/n8n-engine';
+import { BaselineCancel } from './bench/baseline-node';
+
+// tsx resolves the extensionless 'FlinksSession.node' to FlinksSession.node.json (the codex) first.
+const { FlinksSession } =
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	require('../nodes/FlinksSession/FlinksSession.node.ts') as typeof import('../nodes/FlinksSession/FlinksSession.node');
+
+const ITEMS = 2_000;
+const LATENCY_MS = 25;
+const SERVER_LIMIT = 10;
+const PHYSICAL_LIMIT_S = (ITEMS * LATENCY_MS) / SERVER_LIMIT / 1000;
+const OVERHEAD_ITEMS = 10_000;
+const OVERHEAD_REPEATS = 3;
+const EXCHANGE_PATH = '/api/v1/authorize';
+
+interface Row {
+	run: string;
+	wallMs: number;
+	succeeded: number;
+	lost: number;
+	exchanges: number;
+	rejected: number;
+	extra?: string;
+}
+
+function log(line: string): void {
+	process.stdout.write(`${line}\n`);
+}
+
+/** gc() without asking the npm script for --expose-gc. */
+function collectGarbage(): void {
+	setFlagsFromString('--expose-gc');
+	(runInNewContext('gc') as () => void)();
+}
+
+async function loadHttpRequestNode(): Promise<{ type: IVersionedNodeType; version: string }> {
+	const install = await ensureN8n(defaultN8nVersion(), log);
+	const fromN8n = createRequire(path.join(install.folder, 'node_modules', 'n8n', 'package.json'));
+	const nodesBase = fromN8n.resolve('n8n-nodes-base/package.json');
+	const { HttpRequest } = createRequire(nodesBase)(
+		path.join(path.dirname(nodesBase), 'dist/nodes/HttpRequest/HttpRequest.node.js'),
+	) as { HttpRequest: new () => IVersionedNodeType };
+	const { version } = createRequire(nodesBase)(nodesBase) as { version: string };
+	return { type: new HttpRequest(), version: `n8n ${install.version} (n8n-nodes-base ${version})` };
+}
+
+class Bench {
+	readonly rows: Row[] = [];
+
+	private constructor(
+		private readonly server: FakeFlinksServer,
+		private readonly engine: N8nEngine,
+	) {}
+
+	static async start(httpRequest: IVersionedNodeType): Promise<Bench> {
+		const server = await FakeFlinksServer.start();
+		const engine = new N8nEngine({
+			nodeTypes: {
+				flinksSession: new FlinksSession(),
+				httpRequest,
+				baselineCancel: new BaselineCancel() as INodeType,
+			},
+			credentialTypes: [new FlinksPayApi()],
+			credentials: Bench.credentialsFor(server),
+		});
+		return new Bench(server, engine);
+	}
+
+	private static credentialsFor(server: FakeFlinksServer): ICredentialDataDecryptedObject {
+		return {
+			environment: 'custom',
+			baseUrl: server.baseUrl,
+			clientId: server.clientId,
+			clientSecret: server.clientSecret,
+		};
+	}
+
+	async stop(): Promise<void> {
+		await this.server.stop();
+		await shutdownN8nEngine();
+	}
+
+	/** A fresh server log, limits, and a credential without a stored token (so each run exchanges its own). */
+	private prepare(latencyMs: number, limit: number | undefined): void {
+		this.server.reset();
+		this.server.setLatency(latencyMs);
+		this.server.setMaxInFlight(limit, limit === undefined ? undefined : '1');
+		this.engine.setStoredCredentials(Bench.credentialsFor(this.server));
+		this.engine.logLines.length = 0;
+	}
+
+	private sessionItems(count: number): IDataObject[] {
+		return this.server.addSessions(count).map(({ sessionId }) => ({ sessionId }));
+	}
+
+	/** Runs the node on fresh sessions; lost = sessions the server did not cancel. */
+	private async measure(
+		run: string,
+		nodeType: string,
+		parameters: (items: IDataObject[]) => INodeParameters,
+		exchangesBefore = 0,
+	): Promise<Row> {
+		const items = this.sessionItems(ITEMS);
+		this.prepare(LATENCY_MS, SERVER_LIMIT);
+		const started = performance.now();
+		const result = await this.engine.run({
+			items,
+			parameters: parameters(items),
+			nodeType,
+			// Failed items go on as error items instead of failing the node, so they can be counted.
+			onError: 'continueRegularOutput',
+		});
+		const wallMs = performance.now() - started;
+		const cancelled = items.filter(
+			({ sessionId }) => this.server.session(sessionId as string)?.status === 'Cancelled',
+		).length;
+		const row: Row = {
+			run,
+			wallMs,
+			succeeded: result.items.filter((item) => item.json.error === undefined).length,
+			lost: items.length - cancelled,
+			exchanges: exchangesBefore + this.server.count({ path: EXCHANGE_PATH }),
+			rejected: this.server.requests.filter((request) => request.status === 429).length,
+			extra: result.error ? `node failed: ${result.error.message}` : undefined,
+		};
+		this.rows.push(row);
+		return row;
+	}
+
+	async flinks(run: string, options: IDataObject): Promise<Row> {
+		return await this.measure(run, 'flinksSession', () => cancelParameters(options));
+	}
+
+	/** JIT and module warm-up for the three node types, untimed, before run 1. */
+	async warmUp(): Promise<void> {
+		const count = 300;
+		this.prepare(0, undefined);
+		await this.engine.run({ items: this.sessionItems(count), parameters: cancelParameters() });
+		await this.engine.run({
+			items: this.sessionItems(count),
+			nodeType: 'baselineCancel',
+			parameters: { baseUrl: this.server.baseUrl, sessionId: '={{ $json.sessionId }}' },
+		});
+		await this.engine.run({
+			items: this.sessionItems(count),
+			nodeType: 'httpRequest',
+			parameters: await this.httpRequestParameters({}),
+		});
+	}
+
+	/** HTTP Request with the token as a header: the bench exchanges it once, as a user's workflow would. */
+	private async httpRequestParameters(options: INodeParameters): Promise<INodeParameters> {
+		const response = await fetch(`${this.server.baseUrl}${EXCHANGE_PATH}`, {
+			method: 'POST',
+			headers: {
+				Authorization: `Basic ${Buffer.from(`${this.server.clientId}:${this.server.clientSecret}`).toString('base64')}`,
+				'Content-Type': 'application/x-www-form-urlencoded',
+			},
+			body: 'grant_type=client_credentials',
+		});
+		const { access_token: bearer } = (await response.json()) as { access_token: string };
+		return {
+			method: 'POST',
+			url: `={{ "${this.server.baseUrl}/api/v2/sessions/" + $json.sessionId + "/cancel" }}`,
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${bearer}` }] },
+			options,
+		};
+	}
+
+	async httpRequest(run: string, options: INodeParameters): Promise<Row> {
+		const parameters = await this.httpRequestParameters(options);
+		return await this.measure(run, 'httpRequest', () => parameters, 1);
+	}
+
+	/**
+	 * Run 5: 10,000 items, no latency, no limit. Overhead = (Flinks Session's execution time −
+	 * BaselineCancel's) ÷ items, both as n8n records them (executionTime of the node's task),
+	 * each the median of OVERHEAD_REPEATS alternating runs. Peak RSS: sampled every 2 ms during
+	 * the run, minus RSS right before it (after a full GC).
+	 */
+	async overhead(): Promise<Row> {
+		const baseline: Sample[] = [];
+		const flinks: Sample[] = [];
+		// Warm-up: JIT and connection pool, for both nodes.
+		await this.sample('baselineCancel', 500);
+		await this.sample('flinksSession', 500);
+		for (let repeat = 0; repeat < OVERHEAD_REPEATS; repeat++) {
+			baseline.push(await this.sample('baselineCancel', OVERHEAD_ITEMS));
+			flinks.push(await this.sample('flinksSession', OVERHEAD_ITEMS));
+		}
+		const flinksMs = median(flinks.map((s) => s.nodeMs));
+		const baselineMs = median(baseline.map((s) => s.nodeMs));
+		const flinksRss = median(flinks.map((s) => s.peakRssDelta));
+		const baselineRss = median(baseline.map((s) => s.peakRssDelta));
+		const last = flinks[flinks.length - 1];
+		const row: Row = {
+			run: '5. Flinks Session, 10,000 items, 0 ms, no limit',
+			wallMs: median(flinks.map((s) => s.wallMs)),
+			succeeded: last.succeeded,
+			lost: OVERHEAD_ITEMS - last.cancelled,
+			exchanges: last.exchanges,
+			rejected: 0,
+			extra:
+				`overhead ${((flinksMs - baselineMs) / OVERHEAD_ITEMS).toFixed(3)} ms/item ` +
+				`(node ${(flinksMs / OVERHEAD_ITEMS).toFixed(3)} − baseline ${(baselineMs / OVERHEAD_ITEMS).toFixed(3)} ms/item); ` +
+				`peak RSS +${mb(flinksRss)} MB (baseline node +${mb(baselineRss)} MB)`,
+		};
+		log(
+			`  run 5 samples: flinks node ms ${flinks.map((s) => s.nodeMs).join(', ')}; baseline ms ${baseline
+				.map((s) => s.nodeMs)
+				.join(
+					', ',
+				)}; flinks RSS MB ${flinks.map((s) => mb(s.peakRssDelta)).join(', ')}; baseline RSS MB ${baseline
+				.map((s) => mb(s.peakRssDelta))
+				.join(', ')}`,
+		);
+		this.rows.push(row);
+		return row;
+	}
+
+	private async sample(
+		nodeType: 'flinksSession' | 'baselineCancel',
+		count: number,
+	): Promise<Sample> {
+		const items = this.sessionItems(count);
+		this.prepare(0, undefined);
+		collectGarbage();
+		const before = process.memoryUsage.rss();
+		let peak = before;
+		const sampler = setInterval(() => {
+			peak = Math.max(peak, process.memoryUsage.rss());
+		}, 2);
+		const started = performance.now();
+		let result: RunResult;
+		try {
+			result = await this.engine.run({
+				items,
+				nodeType,
+				parameters:
+					nodeType === 'flinksSession'
+						? cancelParameters()
+						: { baseUrl: this.server.baseUrl, sessionId: '={{ $json.sessionId }}' },
+			});
+		} finally {
+			clearInterval(sampler);
+		}
+		const wallMs = performance.now() - started;
+		peak = Math.max(peak, process.memoryUsage.rss());
+		if (result.error) throw new Error(`${nodeType} failed: ${result.error.message}`);
+		const sample: Sample = {
+			wallMs,
+			nodeMs: result.runData[NODE_NAME][0].executionTime,
+			peakRssDelta: peak - before,
+			succeeded: result.items.filter((item) => item.json.error === undefined).length,
+			cancelled: items.filter(
+				({ sessionId }) => this.server.session(sessionId as string)?.status === 'Cancelled',
+			).length,
+			exchanges: this.server.count({ path: EXCHANGE_PATH }),
+		};
+		// Drop what this run left behind: its items and results, and the server's request log.
+		this.server.reset();
+		return sample;
+	}
+}
+
+interface Sample {
+	wallMs: number;
+	nodeMs: number;
+	peakRssDelta: number;
+	succeeded: number;
+	cancelled: number;
+	exchanges: number;
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)];
+}
+
+function mb(bytes: number): string {
+	return (bytes / 1024 / 1024).toFixed(1);
+}
+
+function table(rows: Row[]): string {
+	const lines = [
+		`| Run | Wall time | × ${PHYSICAL_LIMIT_S} s | Succeeded | Lost | Authorize calls | 429s received | Notes |`,
+		'|---|---:|---:|---:|---:|---:|---:|---|',
+	];
+	for (const row of rows) {
+		const ratio = row.run.startsWith('5.')
+			? '—'
+			: (row.wallMs / 1000 / PHYSICAL_LIMIT_S).toFixed(2);
+		lines.push(
+			`| ${row.run} | ${(row.wallMs / 1000).toFixed(2)} s | ${ratio} | ${row.succeeded} | ${row.lost} | ${row.exchanges} | ${row.rejected} | ${row.extra ?? ''} |`,
+		);
+	}
+	return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+	const { type: httpRequest, version } = await loadHttpRequestNode();
+	log(
+		`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, HTTP Request from ${version}`,
+	);
+	log(
+		`${ITEMS} cancels, ${LATENCY_MS} ms latency, 429 (Retry-After: 1) above ${SERVER_LIMIT} in flight; physical limit ${PHYSICAL_LIMIT_S} s`,
+	);
+	const bench = await Bench.start(httpRequest);
+	try {
+		await bench.warmUp();
+		const report = (row: Row) =>
+			log(
+				`  ${row.run}: ${(row.wallMs / 1000).toFixed(2)} s, lost ${row.lost}, 429s ${row.rejected}`,
+			);
+		report(await bench.flinks('1. Flinks Session, default options', {}));
+		report(await bench.flinks('2. Flinks Session, concurrency 10', { concurrency: 10 }));
+		report(await bench.httpRequest('3. HTTP Request, default options', {}));
+		report(
+			await bench.httpRequest('4. HTTP Request, batching 10 items / 0 ms', {
+				batching: { batch: { batchSize: 10, batchInterval: 0 } },
+			}),
+		);
+		report(await bench.overhead());
+		log('');
+		log(table(bench.rows));
+	} finally {
+		await bench.stop();
+	}
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
+	process.exit(1);
+});
