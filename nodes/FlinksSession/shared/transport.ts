@@ -132,23 +132,17 @@ export class FlinksClient {
 			}
 			const congested = outcome.response
 				? isTransientStatus(outcome.response.statusCode)
-				: outcome.failure !== undefined && isTransientFailure(outcome.failure);
+				: isTransientFailure(outcome.failure as NodeApiError);
 			if (congested) this.window.recordCongestion(startedAt);
 			else this.window.recordClean();
 
-			if (outcome.response && !isTransientStatus(outcome.response.statusCode)) {
-				return { ...outcome.response, attempts };
-			}
-			if (outcome.failure && !isTransientFailure(outcome.failure)) {
-				throw unreachableError(outcome.failure, at);
-			}
-			if (call.idempotent === false && outcome.response?.statusCode !== 429) {
-				if (outcome.response) return { ...outcome.response, attempts };
-				throw unreachableError(outcome.failure as NodeApiError, at, attempts);
-			}
-
-			const delayMs = this.nextDelay(attempts, outcome.response?.retryAfter, waitedMs);
-			if (attempts > this.policy.maxRetries || delayMs === undefined) {
+			// A call that must not take effect twice is resent only after a 429, which Flinks sends before acting.
+			const retryable = congested && (call.idempotent !== false || outcome.response?.statusCode === 429);
+			const delayMs =
+				retryable && attempts <= this.policy.maxRetries
+					? this.nextDelay(attempts, outcome.response?.retryAfter, waitedMs)
+					: undefined;
+			if (delayMs === undefined) {
 				if (outcome.response) return { ...outcome.response, attempts };
 				throw unreachableError(outcome.failure as NodeApiError, at, attempts);
 			}
@@ -305,10 +299,10 @@ function responseFromError(error: NodeApiError): RawResponse {
 }
 
 /** A failure with no HTTP answer: the token exchange, or the network after the last retry. */
-function unreachableError(error: NodeApiError, at: ItemContext, attempts?: number): NodeApiError {
+function unreachableError(error: NodeApiError, at: ItemContext, attempts: number): NodeApiError {
 	const message = isCredentialFailure(error)
 		? error.message
-		: `Could not reach Flinks${at.sessionId ? ` for session ${at.sessionId}` : ''}: ${error.message}${attempts ? ` (after ${attempts} attempts)` : ''}`;
+		: `Could not reach Flinks${at.sessionId ? ` for session ${at.sessionId}` : ''}: ${error.message}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`;
 	const failure = new NodeApiError(error.node, { message } as JsonObject, {
 		message,
 		description: error.description ?? undefined,
