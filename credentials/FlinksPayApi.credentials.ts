@@ -1,16 +1,54 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
 
 const SANDBOX_URL = 'https://payments-uat.flinksapp.com';
 const PRODUCTION_URL = 'https://payments.flinksapp.com';
+
+/** How long the token request may wait for an answer when no node says otherwise (the credential test). */
+export const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
+
+/** Error codes of a failed token exchange; n8n keeps them as the node error's httpCode. */
+export const TOKEN_REFUSED = 'FLINKS_TOKEN_REFUSED';
+export const TOKEN_UNAVAILABLE = 'FLINKS_TOKEN_UNAVAILABLE';
+
+/** What a node may set for its own token requests: its Timeout and its execution's stop signal. */
+export interface TokenRequestSettings {
+	timeoutMs: number;
+	abortSignal?: IHttpRequestOptions['abortSignal'];
+}
+
+const TOKEN_REQUEST_SETTINGS = 'flinksTokenRequestSettings';
+
+/**
+ * Attaches settings to credential data a node hands to n8n for one request. Non-enumerable, so
+ * n8n never saves them with the token it stores after preAuthentication.
+ */
+export function withTokenRequestSettings(
+	credentials: ICredentialDataDecryptedObject,
+	settings: TokenRequestSettings,
+): ICredentialDataDecryptedObject {
+	Object.defineProperty(credentials, TOKEN_REQUEST_SETTINGS, {
+		value: settings,
+		enumerable: false,
+		configurable: true,
+	});
+	return credentials;
+}
+
+function tokenRequestSettings(credentials: ICredentialDataDecryptedObject): TokenRequestSettings {
+	const settings = (credentials as Record<string, unknown>)[TOKEN_REQUEST_SETTINGS] as
+		| TokenRequestSettings
+		| undefined;
+	return settings ?? { timeoutMs: DEFAULT_TOKEN_TIMEOUT_MS };
+}
 
 export class FlinksPayApi implements ICredentialType {
 	name = 'flinksPayApi';
@@ -32,7 +70,11 @@ export class FlinksPayApi implements ICredentialType {
 			options: [
 				{ name: 'Sandbox', value: 'sandbox', description: SANDBOX_URL },
 				{ name: 'Production', value: 'production', description: PRODUCTION_URL },
-				{ name: 'Custom Base URL', value: 'custom', description: 'The instance URL Flinks gave you' },
+				{
+					name: 'Custom Base URL',
+					value: 'custom',
+					description: 'The instance URL Flinks gave you',
+				},
 			],
 			default: 'sandbox',
 		},
@@ -81,57 +123,79 @@ export class FlinksPayApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const baseUrl = flinksBaseUrl(credentials);
+		const { timeoutMs, abortSignal } = tokenRequestSettings(credentials);
 		const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString(
 			'base64',
 		);
-		let response: { statusCode: number; body: unknown };
+		let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 		try {
 			response = await this.helpers.httpRequest({
 				method: 'POST',
-				url: `${flinksBaseUrl(credentials)}/api/v1/authorize`,
+				url: `${baseUrl}/api/v1/authorize`,
 				headers: {
 					Authorization: `Basic ${basic}`,
 					'Content-Type': 'application/x-www-form-urlencoded',
 					Accept: 'application/json',
 				},
 				body: 'grant_type=client_credentials',
+				timeout: timeoutMs,
+				abortSignal,
+				// The Basic header must never reach another host: a redirect is refused below, not followed.
+				disableFollowRedirect: true,
+				sendCredentialsOnCrossOriginRedirect: false,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				json: true,
 			});
 		} catch (error) {
 			// The transport error carries the request config (with the Basic header): keep only its code.
-			const code = (error as { code?: string }).code ?? 'network error';
-			throw new Error(
-				`Could not reach Flinks at ${flinksBaseUrl(credentials)} to get an access token (${code})`,
+			const code = String((error as { code?: string }).code ?? 'network error');
+			const reason = /^(ECONNABORTED|ETIMEDOUT|ESOCKETTIMEDOUT)$/.test(code)
+				? `no answer within ${timeoutMs} ms`
+				: `the connection to ${baseUrl} failed (${code})`;
+			throw tokenFailure(TOKEN_UNAVAILABLE, `Could not get an access token from Flinks: ${reason}`);
+		}
+
+		const { statusCode } = response;
+		if (statusCode >= 300 && statusCode < 400) {
+			throw tokenFailure(
+				TOKEN_REFUSED,
+				`Flinks answered the token request with HTTP ${statusCode}, a redirect to ${redirectOrigin(response.headers?.location, baseUrl)}. Credentials are never sent after a redirect: set the credential's Environment or Base URL to the exact address Flinks gave you.`,
 			);
 		}
-		const body = (typeof response.body === 'object' && response.body !== null
-			? response.body
-			: {}) as IDataObject;
-		if (response.statusCode === 401 || response.statusCode === 403) {
-			throw new Error(
-				`Flinks rejected the client ID or secret (${response.statusCode}). Check the credential's Client ID, Client Secret and environment.`,
+		if (statusCode === 401 || statusCode === 403) {
+			throw tokenFailure(
+				TOKEN_REFUSED,
+				`Flinks rejected the client ID or secret (${statusCode}). Check the credential's Client ID, Client Secret and environment.`,
 			);
 		}
+		const body = (
+			typeof response.body === 'object' && response.body !== null ? response.body : {}
+		) as IDataObject;
 		const accessToken = body.access_token ?? body.accessToken;
-		if (response.statusCode >= 300 || typeof accessToken !== 'string' || accessToken === '') {
+		if (statusCode >= 300 || typeof accessToken !== 'string' || accessToken === '') {
 			const detail = typeof body.detail === 'string' ? `: ${body.detail}` : '';
-			throw new Error(
-				`Flinks did not issue an access token (HTTP ${response.statusCode}${detail})`,
+			const transient = statusCode === 429 || statusCode >= 500;
+			throw tokenFailure(
+				transient ? TOKEN_UNAVAILABLE : TOKEN_REFUSED,
+				`Flinks did not issue an access token (HTTP ${statusCode}${statusCode < 300 ? ' without an access_token' : detail})`,
 			);
 		}
 		return { accessToken };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.accessToken}}',
-			},
-		},
-	};
+	// A function rather than an expression: n8n runs it for every request, and it needs no expression engine.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		requestOptions.headers = {
+			...requestOptions.headers,
+			Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
+		};
+		return requestOptions;
+	}
 
 	// preAuthentication runs first on a credential test, so a wrong secret fails there;
 	// this request then proves the issued token is accepted (404 for the nil session is fine).
@@ -145,6 +209,9 @@ export class FlinksPayApi implements ICredentialType {
 				'"}}',
 			url: '/api/v2/sessions/00000000-0000-0000-0000-000000000000/details',
 			method: 'GET',
+			timeout: DEFAULT_TOKEN_TIMEOUT_MS,
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 			ignoreHttpStatusErrors: true,
 		},
 		rules: [
@@ -162,6 +229,21 @@ export class FlinksPayApi implements ICredentialType {
 
 export function flinksBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	if (credentials.environment === 'production') return PRODUCTION_URL;
-	if (credentials.environment === 'custom') return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+	if (credentials.environment === 'custom')
+		return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
 	return SANDBOX_URL;
+}
+
+/** A failed token exchange; n8n wraps it in a NodeApiError that keeps `code` as its httpCode. */
+function tokenFailure(code: string, message: string): Error {
+	return Object.assign(new Error(message), { code });
+}
+
+function redirectOrigin(location: unknown, baseUrl: string): string {
+	if (typeof location !== 'string' || location === '') return 'nowhere (no Location header)';
+	try {
+		return new URL(location, baseUrl).origin;
+	} catch {
+		return 'an invalid Location';
+	}
 }

@@ -57,7 +57,9 @@ describe('concurrent cancels', () => {
 
 		expect(run.error).toBeUndefined();
 		expect(run.items.map((item) => item.json.status)).toEqual(sessions.map(() => 'Cancelled'));
-		const cancelled = bed.server.requests.filter((r) => r.path.endsWith('/cancel') && r.status === 200);
+		const cancelled = bed.server.requests.filter(
+			(r) => r.path.endsWith('/cancel') && r.status === 200,
+		);
 		expect(cancelled).toHaveLength(120);
 	});
 

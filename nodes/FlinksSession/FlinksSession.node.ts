@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -7,9 +6,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { sessionDescription, sessionOperations } from './resources/session';
+import { isSessionOperation, sessionDescription, sessionOperations } from './resources/session';
+import type { SessionOptions } from './resources/session/fields';
+import { readSessionOptions } from './resources/session/fields';
 import { runInWindow } from './shared/concurrency';
-import { CREDENTIAL_TYPE, FlinksClient } from './shared/transport';
+import { CREDENTIAL_TYPE, FlinksClient, NotSentError } from './shared/transport';
 
 export class FlinksSession implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,43 +41,92 @@ export class FlinksSession implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const client = await FlinksClient.create(this);
-		const returnData: INodeExecutionData[] = new Array(items.length);
+		const operationName: unknown = this.getNodeParameter('operation', 0);
+		if (!isSessionOperation(operationName)) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Unsupported operation "${String(operationName)}"`,
+			);
+		}
+		const operation = sessionOperations[operationName];
+		const continueOnFail = this.continueOnFail();
+		let options: SessionOptions;
+		let client: FlinksClient;
+		try {
+			options = readSessionOptions(this);
+			client = await FlinksClient.open(this, options.request, operation.oneAtATime);
+		} catch (error) {
+			// Options and credential apply to every item: with Continue On Fail, every item says so.
+			if (!continueOnFail) throw new NodeOperationError(this.getNode(), error as Error);
+			const message = (error as Error).message;
+			return [items.map((_item, item) => ({ json: { error: message }, pairedItem: { item } }))];
+		}
+		const results: Array<INodeExecutionData | undefined> = new Array(items.length);
+		let failure: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
 
 		// Items run concurrently; each result lands at its own index, so order and pairing hold.
-		const failure = await runInWindow(items.length, client.window, async (itemIndex) => {
-			try {
-				const operation = this.getNodeParameter('operation', itemIndex) as string;
-				const run = sessionOperations[operation];
-				if (!run) {
-					throw new NodeOperationError(this.getNode(), `Unsupported operation "${operation}"`, {
-						itemIndex,
-					});
+		await runInWindow(
+			items.length,
+			client.window,
+			async (itemIndex) => {
+				try {
+					const json = await operation.run(this, client, itemIndex, options);
+					results[itemIndex] = { json, pairedItem: { item: itemIndex } };
+				} catch (error) {
+					if (error instanceof NotSentError && (client.halted || client.aborted)) return;
+					const nodeError = asNodeError(this, error, itemIndex);
+					if (continueOnFail) {
+						// Exactly { error }: n8n routes it to the error output and merges the input item's fields in.
+						results[itemIndex] = {
+							json: { error: nodeError.message },
+							pairedItem: { item: itemIndex },
+						};
+						return;
+					}
+					client.halted = true;
+					if (!failure || itemIndex < failure.itemIndex) failure = { itemIndex, error: nodeError };
 				}
-				const json = (await run(this, client, itemIndex)) as IDataObject;
-				returnData[itemIndex] = { json, pairedItem: { item: itemIndex } };
-			} catch (error) {
-				const failure = asNodeError(this, error, itemIndex);
-				if (!this.continueOnFail()) throw failure;
-				// Exactly { error }: n8n routes it to the error output and merges the input item's fields in.
-				returnData[itemIndex] = { json: { error: failure.message }, pairedItem: { item: itemIndex } };
-			}
-		});
-		if (failure) throw stoppedAt(failure.error as NodeApiError | NodeOperationError, returnData);
-		return [returnData];
+			},
+			() => !client.halted && !client.aborted,
+			this.getExecutionCancelSignal(),
+		);
+		if (failure) throw stoppedAt(failure.error, results, operation.changes);
+		const missing = results.findIndex((result) => result === undefined);
+		if (client.aborted || missing !== -1) {
+			// Only a stopped execution leaves items unsent; either way no item may go missing silently.
+			throw new NodeOperationError(
+				this.getNode(),
+				`The execution was stopped before item ${missing} was sent`,
+				{ itemIndex: Math.max(0, missing) },
+			);
+		}
+		return [results as INodeExecutionData[]];
 	}
 }
 
 /** Items already finished when one failed were done at Flinks too: say which, for the audit trail. */
 function stoppedAt(
 	error: NodeApiError | NodeOperationError,
-	returnData: INodeExecutionData[],
+	results: Array<INodeExecutionData | undefined>,
+	changes: 'cancelled' | 'created' | undefined,
 ): NodeApiError | NodeOperationError {
-	const finished = returnData.flatMap((item, index) => (item ? [index] : []));
-	if (finished.length > 0) {
-		const note = `Before the workflow stopped, ${finished.length} other item(s) had already been processed at Flinks: ${describeIndexes(finished)}. Set On Error to Continue to see every item's result.`;
-		error.description = error.description ? `${error.description} — ${note}` : note;
-	}
+	const finished = results.flatMap((result, index) =>
+		result ? [{ index, json: result.json }] : [],
+	);
+	if (finished.length === 0) return error;
+	const sessions = finished.map(({ json }) =>
+		json.referenceId
+			? `${String(json.sessionId)} (reference ${String(json.referenceId)})`
+			: String(json.sessionId),
+	);
+	const note = [
+		`Before the workflow stopped, ${finished.length} other item(s) had already been processed at Flinks: ${describeIndexes(finished.map(({ index }) => index))}.`,
+		changes ? `Sessions ${changes}: ${sessions.join(', ')}.` : undefined,
+		"Set On Error to Continue to see every item's result.",
+	]
+		.filter(Boolean)
+		.join(' ');
+	error.description = error.description ? `${error.description} — ${note}` : note;
 	return error;
 }
 

@@ -38,6 +38,8 @@ const credentials = {
 	tokenReuse: { id: 'e2eFlinksToken', name: 'Flinks Pay (token reuse)' },
 	/** Right client ID, wrong secret. */
 	wrongSecret: { id: 'e2eFlinksWrong', name: 'Flinks Pay (wrong secret)' },
+	/** Points at a gateway that redirects or never answers the token request. */
+	hostile: { id: 'e2eFlinksHostile', name: 'Flinks Pay (hostile gateway)' },
 } satisfies Record<string, CredentialRef>;
 
 function credentialFile(
@@ -93,6 +95,9 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 	'in n8n %s',
 	(_version, install) => {
 		let server: FakeFlinksServer;
+		/** A second Flinks-like host for the hardening test, and a third origin it redirects to. */
+		let gateway: FakeFlinksServer;
+		let elsewhere: FakeFlinksServer;
 		let sandbox: N8nSandbox;
 		const wrongSecret = `fks_wrong_${randomBytes(18).toString('base64url')}`;
 
@@ -104,6 +109,8 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 
 		beforeAll(async () => {
 			server = await FakeFlinksServer.start();
+			gateway = await FakeFlinksServer.start();
+			elsewhere = await FakeFlinksServer.start();
 			sandbox = await N8nSandbox.create(install, tarball);
 			seedSampleSessions(server);
 
@@ -160,10 +167,20 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 				}),
 			);
 
+			add(
+				cancelWorkflow({
+					id: 'e2eHostile',
+					credential: credentials.hostile,
+					sessionIds: [gateway.addSession().sessionId, gateway.addSession().sessionId],
+					options: { timeout: 500, maxRetries: 1 },
+				}),
+			);
+
 			await sandbox.importCredentials([
 				credentialFile(credentials.main, server, server.clientSecret),
 				credentialFile(credentials.tokenReuse, server, server.clientSecret),
 				credentialFile(credentials.wrongSecret, server, wrongSecret),
+				credentialFile(credentials.hostile, gateway, gateway.clientSecret),
 			]);
 			await sandbox.importWorkflows(Object.values(workflows));
 		});
@@ -171,6 +188,8 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 		afterAll(async () => {
 			sandbox?.remove();
 			await server?.stop();
+			await gateway?.stop();
+			await elsewhere?.stop();
 		});
 
 		it('scheduled cleanup: cancels open sessions, reports ended ones, sends failures to the error output', async () => {
@@ -329,6 +348,31 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 			expect(printed).not.toContain(
 				Buffer.from(`${server.clientId}:${wrongSecret}`).toString('base64'),
 			);
+		});
+
+		it('never follows a redirected token request, and gives up on one that never answers', async () => {
+			gateway.injectFault({
+				path: '/api/v1/authorize',
+				kind: 'redirect',
+				status: 307,
+				location: `${elsewhere.baseUrl}/api/v1/authorize`,
+			});
+			const redirected = await sandbox.execute('e2eHostile');
+			expect(redirected.exitCode).toBe(1);
+			expect(executionOf(redirected).data.resultData.error?.message).toContain(
+				`Flinks answered the token request with HTTP 307, a redirect to ${elsewhere.baseUrl}.`,
+			);
+			expect(elsewhere.requests).toHaveLength(0);
+
+			// The node's Timeout (500 ms) applies to the token request too, retried once (Max Retries 1).
+			gateway.injectFault({ path: '/api/v1/authorize', kind: 'hang', times: Infinity });
+			const hung = await sandbox.execute('e2eHostile');
+			expect(hung.exitCode).toBe(1);
+			expect(executionOf(hung).data.resultData.error?.message).toMatch(
+				/^Could not get an access token from Flinks: no answer within 500 ms \(after 2 attempts\)/,
+			);
+			expect(gateway.count({ path: '/api/v1/authorize' })).toBe(3);
+			expect(gateway.count({ path: /\/cancel$/ })).toBe(0);
 		});
 
 		it('abandoned-flow cleanup: routes cancelled-now, paid-meanwhile, already-ended and failures', async () => {

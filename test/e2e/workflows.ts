@@ -160,7 +160,8 @@ export interface CancelWorkflowOptions {
 	credential: CredentialRef;
 	sessionIds: string[];
 	onError?: WorkflowNode['onError'];
-	ifAlreadyEnded?: 'returnStatus' | 'error';
+	/** The node's Options, e.g. { ifAlreadyEnded: 'error', timeout: 500 }. */
+	options?: Record<string, string | number>;
 }
 
 export const FIXTURE_IDS_NODE = 'Session IDs';
@@ -178,7 +179,7 @@ export function cancelWorkflow(options: CancelWorkflowOptions): WorkflowFile {
 			resource: 'session',
 			operation: 'cancel',
 			sessionId: '={{ $json.sessionId }}',
-			options: options.ifAlreadyEnded ? { ifAlreadyEnded: options.ifAlreadyEnded } : {},
+			options: options.options ?? {},
 		},
 		credentials: { [CREDENTIAL_TYPE]: options.credential },
 	};

@@ -87,6 +87,10 @@ export type Fault = FaultMatch &
 		| { kind: 'emptyBody'; status?: number }
 		| { kind: 'jsonWithoutStatus' }
 		| { kind: 'applyThenFail'; status: number; body?: FaultBody }
+		/** A redirect to `location` (absolute), as a misconfigured gateway or a hostile host sends. */
+		| { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string }
+		/** Any JSON answer, e.g. a 200 that did not do what was asked. */
+		| { kind: 'reply'; status: number; body: unknown }
 	);
 
 export interface FakeFlinksServerOptions {
@@ -438,6 +442,12 @@ export class FakeFlinksServer {
 			case 'applyThenFail':
 				this.route(context);
 				send(errorReply(fault.status, fault.body ?? 'json'));
+				return;
+			case 'redirect':
+				send({ status: fault.status, headers: { location: fault.location }, body: '' });
+				return;
+			case 'reply':
+				send(jsonReply(fault.status, fault.body));
 				return;
 		}
 	}

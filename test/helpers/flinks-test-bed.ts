@@ -68,6 +68,36 @@ export function cancelParameters(options: IDataObject = {}): INodeParameters {
 	} as INodeParameters;
 }
 
+/** Node parameters for Session › Create reading each field from the item, as users wire it after a form or CRM node. */
+export function createParameters(overrides: IDataObject = {}): INodeParameters {
+	return {
+		resource: 'session',
+		operation: 'create',
+		amount: '={{ $json.amount }}',
+		direction: 'DEBIT',
+		payorFirstName: '={{ $json.firstName }}',
+		payorLastName: '={{ $json.lastName }}',
+		payorEmail: '={{ $json.email }}',
+		referenceId: '={{ $json.orderId }}',
+		notificationLanguage: 'EN',
+		sendInteracLink: true,
+		additionalFields: {},
+		options: {},
+		...overrides,
+	} as INodeParameters;
+}
+
+/** The n-th customer of a Create batch: an input item as a CRM or form node would emit it. */
+export function customer(n: number): IDataObject {
+	return {
+		amount: 100 + n + 0.25,
+		firstName: 'Jane',
+		lastName: `Doe-${n}`,
+		email: `jane.doe+${n}@example.com`,
+		orderId: `ORDER-${1000 + n}`,
+	};
+}
+
 /** Every place a secret could leak to, as one string to search. */
 export function everythingVisible(bed: FlinksTestBed, ...runs: unknown[]): string {
 	return [JSON.stringify(runs, replaceErrors), ...bed.engine.logLines].join('\n');
@@ -75,7 +105,12 @@ export function everythingVisible(bed: FlinksTestBed, ...runs: unknown[]): strin
 
 function replaceErrors(_key: string, value: unknown): unknown {
 	if (value instanceof Error) {
-		return { ...value, message: value.message, stack: value.stack, description: (value as { description?: unknown }).description };
+		return {
+			...value,
+			message: value.message,
+			stack: value.stack,
+			description: (value as { description?: unknown }).description,
+		};
 	}
 	return value;
 }

@@ -518,6 +518,8 @@ export interface RunOptions {
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	/** Key in the nodeTypes record; default 'flinksSession' */
 	nodeType?: string;
+	/** Called once the execution has started, with a way to stop it as n8n's Stop button does. */
+	onStarted?: (execution: { cancel(): void }) => void;
 }
 
 export interface RunResult {
@@ -665,10 +667,12 @@ export class N8nEngine {
 		additionalData.executionId = executionId;
 		additionalData.hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 
-		const run = await new WorkflowExecute(additionalData, 'manual').run({
+		const execution = new WorkflowExecute(additionalData, 'manual').run({
 			workflow,
 			startNode: workflow.getNode(TRIGGER_NAME) as INode,
 		});
+		options.onStarted?.({ cancel: () => execution.cancel() });
+		const run = await execution;
 
 		const { runData } = run.data.resultData;
 		const task = runData[NODE_NAME]?.[0];

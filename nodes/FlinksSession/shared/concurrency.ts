@@ -1,8 +1,14 @@
+import { ManualExecutionCancelledError } from 'n8n-workflow';
+
+import { untilAborted } from './abort';
+
 /**
- * How many requests may be in flight: fixed, or adaptive. Adaptive grows by about one per window
- * of clean answers and halves on 429/5xx/network failure, as TCP does; like CUBIC it remembers
- * where congestion began, regrows quickly to just below that point and holds there, probing
- * above it again only after a while, and more rarely each time the probe finds the same limit.
+ * How many items may be in flight, and who waits for a place. Fixed, or adaptive: grows by about
+ * one per window of clean answers and halves on 429/5xx/network failure, as TCP does; like CUBIC
+ * it remembers where congestion began, regrows quickly to just below that point and holds there,
+ * probing above it again only after a while, and more rarely each time the probe meets the same
+ * limit. An adaptive window is shared by every execution that talks to the same Flinks instance
+ * with the same credential in this process (see sharedState.ts).
  */
 export class ConcurrencyWindow {
 	static readonly ADAPTIVE_START = 4;
@@ -28,6 +34,10 @@ export class ConcurrencyWindow {
 	/** Clean answers since the window came back up to just below congestedWindow. */
 	private cleanAtPlateau = 0;
 
+	private running = 0;
+
+	private readonly waiting: Array<() => void> = [];
+
 	constructor(private readonly fixed?: number) {
 		this.window = fixed ?? ConcurrencyWindow.ADAPTIVE_START;
 	}
@@ -40,8 +50,60 @@ export class ConcurrencyWindow {
 		return this.fixed === undefined;
 	}
 
+	/** Items in flight now. */
+	get inFlight(): number {
+		return this.running;
+	}
+
+	/** Waits for a place in the window (in arrival order); call release() when the item is done. */
+	async acquire(signal?: AbortSignal): Promise<void> {
+		if (this.running < this.limit && this.waiting.length === 0) {
+			this.running++;
+			return;
+		}
+		let admit!: () => void;
+		const admitted = new Promise<void>((resolve) => (admit = resolve));
+		this.waiting.push(admit);
+		const stillWanted = await untilAborted(admitted, signal).then(
+			() => true,
+			() => false,
+		);
+		if (stillWanted) return;
+		const index = this.waiting.indexOf(admit);
+		// Admitted in the same tick as the abort: give the place back.
+		if (index === -1) this.release();
+		else this.waiting.splice(index, 1);
+		throw new ManualExecutionCancelledError('');
+	}
+
+	release(): void {
+		this.running--;
+		this.admitWaiting();
+	}
+
 	recordClean(): void {
 		if (!this.adaptive) return;
+		this.grow();
+		this.admitWaiting();
+	}
+
+	recordCongestion(requestStartedAt: number): void {
+		if (!this.adaptive || requestStartedAt <= this.lastDecreaseAt) return;
+		const { HOLD_WINDOWS, MAX_HOLD_WINDOWS } = ConcurrencyWindow;
+		const previous = this.congestedWindow;
+		if (previous !== undefined && this.window >= previous - 1) {
+			// The probe met the same limit again: wait longer before the next one.
+			this.holdWindows = Math.min(MAX_HOLD_WINDOWS, this.holdWindows * 2);
+		} else {
+			this.holdWindows = HOLD_WINDOWS;
+		}
+		this.congestedWindow = this.window;
+		this.cleanAtPlateau = 0;
+		this.window = Math.max(1, this.window / 2);
+		this.lastDecreaseAt = Date.now();
+	}
+
+	private grow(): void {
 		const { ADAPTIVE_CEILING, HOLD_WINDOWS } = ConcurrencyWindow;
 		if (this.congestedWindow === undefined) {
 			this.window = Math.min(ADAPTIVE_CEILING, this.window + 1 / this.window);
@@ -63,56 +125,44 @@ export class ConcurrencyWindow {
 		}
 	}
 
-	recordCongestion(requestStartedAt: number): void {
-		if (!this.adaptive || requestStartedAt <= this.lastDecreaseAt) return;
-		const { HOLD_WINDOWS, MAX_HOLD_WINDOWS } = ConcurrencyWindow;
-		const previous = this.congestedWindow;
-		if (previous !== undefined && this.window >= previous - 1) {
-			// The probe met the same limit again: wait longer before the next one.
-			this.holdWindows = Math.min(MAX_HOLD_WINDOWS, this.holdWindows * 2);
-		} else {
-			this.holdWindows = HOLD_WINDOWS;
+	private admitWaiting(): void {
+		while (this.running < this.limit && this.waiting.length > 0) {
+			this.running++;
+			(this.waiting.shift() as () => void)();
 		}
-		this.congestedWindow = this.window;
-		this.cleanAtPlateau = 0;
-		this.window = Math.max(1, this.window / 2);
-		this.lastDecreaseAt = Date.now();
 	}
 }
 
 /**
- * Runs task(0..count-1) with at most `window.limit` running at once. Each task settles its own
- * item; a task that throws stops new starts, and the failure with the lowest item index is
- * returned once the running ones have finished.
+ * Runs task(0..count-1) in order, each once it has a place in the window. `shouldStart` is asked
+ * before each start: once it says no (the execution stopped or an item failed for good), no more
+ * items start. Resolves when every started task has settled; tasks settle their own items.
  */
 export async function runInWindow(
 	count: number,
 	window: ConcurrencyWindow,
 	task: (index: number) => Promise<void>,
-): Promise<{ index: number; error: unknown } | undefined> {
-	let next = 0;
-	let running = 0;
-	let firstFailure: { index: number; error: unknown } | undefined;
-
-	await new Promise<void>((resolve) => {
-		const startMore = () => {
-			while (firstFailure === undefined && next < count && running < window.limit) {
-				const index = next++;
-				running++;
-				task(index)
-					.catch((error: unknown) => {
-						if (firstFailure === undefined || index < firstFailure.index) {
-							firstFailure = { index, error };
-						}
-					})
-					.finally(() => {
-						running--;
-						startMore();
-					});
-			}
-			if (running === 0) resolve();
-		};
-		startMore();
-	});
-	return firstFailure;
+	shouldStart: () => boolean,
+	signal?: AbortSignal,
+): Promise<void> {
+	const running = new Set<Promise<void>>();
+	for (let index = 0; index < count && shouldStart(); index++) {
+		try {
+			await window.acquire(signal);
+		} catch {
+			break; // The execution was stopped while waiting.
+		}
+		if (!shouldStart()) {
+			window.release();
+			break;
+		}
+		const settled = task(index)
+			.catch(() => undefined)
+			.finally(() => {
+				window.release();
+				running.delete(settled);
+			});
+		running.add(settled);
+	}
+	await Promise.all([...running]);
 }

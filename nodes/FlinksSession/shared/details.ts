@@ -1,29 +1,31 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { FlinksResponse, ItemContext } from './errors';
+import { isPlainObject } from './guards';
 import type { SessionState } from './session';
 import { readSession } from './session';
-import type { FlinksClient, FlinksResponse, ItemContext } from './transport';
+import type { FlinksClient } from './transport';
 
-export interface PayorDetails {
+export type PayorDetails = {
 	firstName: string | null;
 	middleName: string | null;
 	lastName: string | null;
 	email: string | null;
-}
+};
 
-export interface PayeeAccountDetails {
+export type PayeeAccountDetails = {
 	institutionCode: string | null;
 	transitNumber: string | null;
 	accountNumber: string | null;
-}
+};
 
-export interface SessionTransaction {
+export type SessionTransaction = {
 	id: string | null;
 	status: string | null;
-}
+};
 
 /** A session as Get Details emits it: flat, every key always present. */
-export interface SessionDetails extends SessionState {
+export type SessionDetails = SessionState & {
 	amount: number | null;
 	type: string | null;
 	direction: string | null;
@@ -32,17 +34,21 @@ export interface SessionDetails extends SessionState {
 	payee: PayeeAccountDetails | null;
 	transactions: SessionTransaction[];
 	createdAt: string | null;
-}
+};
 
 /** GET /api/v2/sessions/{id}/details; like every client call, never throws for an HTTP status. */
 export async function requestSessionDetails(
 	client: FlinksClient,
 	sessionId: string,
-	at: ItemContext,
+	item: ItemContext,
 ): Promise<FlinksResponse> {
 	return await client.send(
-		{ method: 'GET', path: `/api/v2/sessions/${encodeURIComponent(sessionId)}/details` },
-		at,
+		{
+			method: 'GET',
+			path: `/api/v2/sessions/${encodeURIComponent(sessionId)}/details`,
+			action: `Getting details of session ${sessionId}`,
+		},
+		item,
 	);
 }
 
@@ -87,9 +93,7 @@ export function readSessionDetails(
 }
 
 function objectOrNull(value: unknown): IDataObject | null {
-	return typeof value === 'object' && value !== null && !Array.isArray(value)
-		? (value as IDataObject)
-		: null;
+	return isPlainObject(value) ? value : null;
 }
 
 function textOrNull(value: unknown): string | null {

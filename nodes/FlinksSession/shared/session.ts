@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isPlainObject } from './guards';
+
 /** Session states as Flinks documents them; sibling APIs also spell `Canceled`. */
 export type SessionStatus = 'Initiated' | 'Cancelled' | 'Completed' | 'Expired' | 'Failed';
 
@@ -15,12 +17,12 @@ const KNOWN_STATUSES: Record<string, SessionStatus> = {
 const TERMINAL_STATUSES = new Set<SessionStatus>(['Cancelled', 'Completed', 'Expired', 'Failed']);
 
 /** The session fields every operation on an existing session emits. */
-export interface SessionState {
+export type SessionState = {
 	sessionId: string;
 	referenceId: string | null;
 	status: string;
 	statusDetails: string | null;
-}
+};
 
 /** Known statuses in their documented spelling, whatever the case; unknown ones as sent. */
 export function normalizeStatus(status: string): string {
@@ -36,12 +38,9 @@ export function isCancelledStatus(status: string): boolean {
 }
 
 /** Reads a session answer; undefined when the body is not a session (HTML, empty, no status). */
-export function readSession(
-	body: unknown,
-	fallbackSessionId: string,
-): SessionState | undefined {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-	const data = body as IDataObject;
+export function readSession(body: unknown, fallbackSessionId: string): SessionState | undefined {
+	if (!isPlainObject(body)) return undefined;
+	const data: IDataObject = body;
 	if (typeof data.status !== 'string' || data.status.trim() === '') return undefined;
 	return {
 		sessionId: typeof data.sessionId === 'string' ? data.sessionId : fallbackSessionId,
@@ -49,4 +48,11 @@ export function readSession(
 		status: normalizeStatus(data.status),
 		statusDetails: typeof data.statusDetails === 'string' ? data.statusDetails : null,
 	};
+}
+
+/** The session an answer speaks of when it is not the one asked for; undefined when it is (or unnamed). */
+export function otherSessionIn(session: SessionState, askedSessionId: string): string | undefined {
+	return session.sessionId.trim().toLowerCase() === askedSessionId.toLowerCase()
+		? undefined
+		: session.sessionId;
 }

@@ -1,14 +1,27 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
-	IHttpRequestOptions,
-	JsonObject,
+	INode,
+	NodeApiError,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { flinksBaseUrl } from '../../../credentials/FlinksPayApi.credentials';
+import {
+	flinksBaseUrl,
+	withTokenRequestSettings,
+} from '../../../credentials/FlinksPayApi.credentials';
+import { sleepUnlessAborted } from './abort';
 import { ConcurrencyWindow } from './concurrency';
+import type { FlinksResponse, ItemContext, TokenFailure } from './errors';
+import { noAnswerError, redirectError, tokenError } from './errors';
+import { classifyFailure, isRetryableFailure, isTransientStatus } from './failures';
+import { isRedirectStatus } from './guards';
+import type { RetryPolicy } from './retry';
+import { nextRetryDelay } from './retry';
+import { sharedStateFor } from './sharedState';
+import type { TokenGate, TokenTicket } from './tokenGate';
 
 export const CREDENTIAL_TYPE = 'flinksPayApi';
 
@@ -16,6 +29,8 @@ export interface FlinksCall {
 	method: IHttpRequestMethods;
 	path: string;
 	body?: IDataObject;
+	/** What the call does, for its errors: "Cancelling session …". */
+	action: string;
 	/**
 	 * False for a call that must not take effect twice (creating a session): it is then retried
 	 * only on 429, which Flinks sends before doing anything, never on 5xx, timeouts or resets.
@@ -23,359 +38,278 @@ export interface FlinksCall {
 	idempotent?: boolean;
 }
 
-/** Which input item a call serves, and the session it concerns: both end up on its errors. */
-export interface ItemContext {
-	itemIndex: number;
-	sessionId?: string;
+/** Retry and concurrency settings, read once per execution from the node's Options. */
+export interface RequestPolicy extends RetryPolicy {
+	/** A fixed number of items in flight; undefined adapts (a window shared in this process). */
+	concurrency?: number;
 }
 
-/** An HTTP answer from Flinks; `attempts` counts every try including retries. */
-export interface FlinksResponse {
-	statusCode: number;
-	body: unknown;
-	attempts: number;
+/** Thrown for an item that was not sent because the execution stopped (Stop button or a failed item). */
+export class NotSentError extends NodeOperationError {}
+
+interface Attempt {
+	response?: FlinksResponse & { retryAfter?: string };
+	failure?: NodeApiError;
 }
-
-/** RFC 7807 ProblemDetails as Flinks returns them. */
-export interface FlinksProblem {
-	type?: string;
-	title?: string;
-	status?: number;
-	detail?: string;
-	traceId?: string;
-}
-
-export interface RetryPolicy {
-	maxRetries: number;
-	/** Upper bound on the total time spent waiting between attempts of one call. */
-	maxTotalWaitMs: number;
-	baseDelayMs: number;
-	maxDelayMs: number;
-	timeoutMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-	maxRetries: 3,
-	maxTotalWaitMs: 60_000,
-	baseDelayMs: 500,
-	maxDelayMs: 20_000,
-	timeoutMs: 30_000,
-};
-
-const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
 
 /**
- * The one place that speaks HTTP to Flinks. It sends through n8n's
- * httpRequestWithAuthentication (so n8n obtains and stores the token), retries
- * transient failures with full-jitter backoff and Retry-After, and funnels every
- * 401 through n8n's own refresh once, however many calls hit it at the same time.
+ * The one place that speaks HTTP to Flinks, through n8n's httpRequestWithAuthentication (so n8n
+ * runs the token exchange and stores the token). It retries what is transient, never follows a
+ * redirect, and stops at once when the execution is stopped.
  */
 export class FlinksClient {
-	private refreshing: Promise<void> | undefined;
+	/** Set once an item failed in "Stop Workflow" mode: no new request starts after it. */
+	halted = false;
 
-	private tokenGeneration = 0;
+	/** This execution's failed token exchange: its later items fail the same way without asking again. */
+	private tokenFailure: TokenFailure | undefined;
 
-	/** The request that is obtaining the execution's token, while none has succeeded yet. */
-	private firstRequest: Promise<void> | undefined;
-
-	private tokenObtained = false;
-
-	/** Once Flinks has refused the client credentials, the other items fail without asking again. */
-	private credentialRefusal: NodeApiError | undefined;
+	private readonly headers: IDataObject;
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
-		private readonly baseUrl: string,
-		private readonly xClientId: string,
-		private readonly policy: RetryPolicy,
+		private readonly credentialsRef: { id: string; name: string },
+		readonly baseUrl: string,
+		xClientId: string,
+		private readonly tokenGate: TokenGate,
 		readonly window: ConcurrencyWindow,
-	) {}
+		private readonly policy: RequestPolicy,
+		private readonly signal: AbortSignal | undefined,
+	) {
+		this.headers = {
+			Accept: 'application/json',
+			...(xClientId ? { 'x-client-id': xClientId } : {}),
+		};
+	}
 
-	static async create(ctx: IExecuteFunctions): Promise<FlinksClient> {
-		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	/** Reads the credential once per execution and joins the state shared in this process. */
+	static async open(
+		ctx: IExecuteFunctions,
+		policy: RequestPolicy,
+		oneAtATime = false,
+	): Promise<FlinksClient> {
+		const readStartedAt = Date.now();
+		const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 		const baseUrl = flinksBaseUrl(credentials);
 		if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
 			throw new NodeOperationError(
 				ctx.getNode(),
 				'The Flinks Pay API credential has no valid base URL',
-				{ description: 'Open the credential and choose an environment or enter a Custom Base URL.' },
+				{
+					description: 'Open the credential and choose an environment or enter a Custom Base URL.',
+				},
 			);
 		}
-		const { concurrency } = ctx.getNodeParameter('options', 0, {}) as { concurrency?: number };
+		const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		const credentialsRef = { id: ref?.id ?? '', name: ref?.name ?? '' };
+		const shared = sharedStateFor(credentialsRef.id, credentials, baseUrl, readStartedAt);
+		const fixed = oneAtATime ? 1 : policy.concurrency;
 		return new FlinksClient(
 			ctx,
+			credentialsRef,
 			baseUrl,
 			String(credentials.xClientId ?? '').trim(),
-			retryPolicyOf(ctx),
-			new ConcurrencyWindow(concurrency && concurrency > 0 ? Math.floor(concurrency) : undefined),
+			shared.tokenGate,
+			fixed === undefined ? shared.window : new ConcurrencyWindow(fixed),
+			policy,
+			ctx.getExecutionCancelSignal?.(),
 		);
 	}
 
-	get hostedBaseUrl(): string {
-		return this.baseUrl;
+	get node(): INode {
+		return this.ctx.getNode();
 	}
 
-	/** Sends a call, retrying what is transient; never throws for an HTTP status. */
-	async send(call: FlinksCall, at: ItemContext): Promise<FlinksResponse> {
+	/** True once the execution was stopped (n8n's Stop button, a timeout, a shutdown). */
+	get aborted(): boolean {
+		return this.signal?.aborted === true;
+	}
+
+	/**
+	 * Sends a call, retrying what is transient. Returns every answer but a redirect (an error);
+	 * throws when no answer came after the retries, or when the token exchange failed.
+	 */
+	async send(call: FlinksCall, item: ItemContext): Promise<FlinksResponse> {
+		const idempotent = call.idempotent !== false;
 		let attempts = 0;
 		let waitedMs = 0;
-		let refreshedOnce = false;
-		for (;;) {
-			attempts++;
-			const generation = this.tokenGeneration;
-			const startedAt = Date.now();
-			let outcome = await this.settle(this.sendOnce(call));
-
-			if (outcome.response?.statusCode === 401 && !refreshedOnce) {
-				refreshedOnce = true;
-				outcome = await this.refreshAndResend(call, generation);
-			}
-			const congested = outcome.response
-				? isTransientStatus(outcome.response.statusCode)
-				: isTransientFailure(outcome.failure as NodeApiError);
-			if (congested) this.window.recordCongestion(startedAt);
-			else this.window.recordClean();
-
-			// A call that must not take effect twice is resent only after a 429, which Flinks sends before acting.
-			const retryable = congested && (call.idempotent !== false || outcome.response?.statusCode === 429);
-			const delayMs =
-				retryable && attempts <= this.policy.maxRetries
-					? this.nextDelay(attempts, outcome.response?.retryAfter, waitedMs)
-					: undefined;
-			if (delayMs === undefined) {
-				if (outcome.response) return { ...outcome.response, attempts };
-				throw unreachableError(outcome.failure as NodeApiError, at, attempts);
-			}
+		let renewedToken = false;
+		let ticket: TokenTicket | undefined;
+		let exchanging = false;
+		const backOff = async (delayMs: number) => {
 			waitedMs += delayMs;
-			await sleep(delayMs);
-		}
-	}
-
-	/**
-	 * Requests go one at a time until one has succeeded (and with it n8n's token exchange),
-	 * so that concurrent ones do not each exchange a token, also after a failed first one.
-	 */
-	private async sendOnce(call: FlinksCall, throwOnHttpError = false): Promise<RawResponse> {
-		while (!this.tokenObtained) {
-			if (this.credentialRefusal) throw this.credentialRefusal;
-			if (this.firstRequest === undefined) {
-				const pending = this.request(call, throwOnHttpError);
-				this.firstRequest = pending.then(
-					() => {
-						this.tokenObtained = true;
-					},
-					(error: NodeApiError) => {
-						if (isCredentialFailure(error)) this.credentialRefusal = error;
-						this.firstRequest = undefined;
-					},
-				);
-				return await pending;
+			try {
+				await sleepUnlessAborted(delayMs, this.signal);
+			} catch (error) {
+				if (this.aborted) throw this.notSent(item);
+				throw new NodeOperationError(this.node, error as Error, { itemIndex: item.itemIndex });
 			}
-			await this.firstRequest;
-		}
-		return await this.request(call, throwOnHttpError);
-	}
-
-	private async request(call: FlinksCall, throwOnHttpError: boolean): Promise<RawResponse> {
-		const options: IHttpRequestOptions = {
-			method: call.method,
-			url: `${this.baseUrl}${call.path}`,
-			headers: {
-				Accept: 'application/json',
-				...(this.xClientId ? { 'x-client-id': this.xClientId } : {}),
-			},
-			json: true,
-			timeout: this.policy.timeoutMs,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: !throwOnHttpError,
 		};
-		if (call.body) options.body = call.body;
-		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-			this.ctx,
-			CREDENTIAL_TYPE,
-			options,
-		)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
-		return {
-			statusCode: response.statusCode,
-			body: response.body,
-			retryAfter: header(response.headers, 'retry-after'),
-		};
-	}
-
-	/**
-	 * With ignoreHttpStatusErrors n8n does not see the 401, so the call is sent once more
-	 * in throwing mode: n8n then runs the credential's preAuthentication and retries.
-	 * Only one such refresh runs at a time; calls that raced it reuse the fresh token.
-	 */
-	private async refreshAndResend(call: FlinksCall, generation: number): Promise<Outcome> {
-		if (this.refreshing) await this.refreshing.catch(() => undefined);
-		if (generation !== this.tokenGeneration) return this.settle(this.sendOnce(call));
-
-		let release!: () => void;
-		this.refreshing = new Promise<void>((resolve) => (release = resolve));
 		try {
-			const outcome = await this.settle(this.sendOnce(call, true));
-			this.tokenGeneration++;
-			if (outcome.failure && httpStatusOf(outcome.failure) !== undefined) {
-				return { response: responseFromError(outcome.failure) };
+			for (;;) {
+				if (this.halted || this.aborted) throw this.notSent(item);
+				if (!ticket) {
+					ticket = await this.acquireToken(item);
+					exchanging = ticket.exchanges;
+				}
+				attempts++;
+				const startedAt = Date.now();
+				const attempt = await this.attempt(call, ticket);
+				if (this.aborted) throw this.notSent(item);
+
+				if (exchanging && !this.tokenGate.obtained(ticket)) {
+					// n8n's token exchange failed, so the call itself was not sent.
+					const failure = attempt.failure;
+					const kind = failure ? classifyFailure(failure) : 'tokenRefused';
+					const delayMs =
+						kind === 'tokenUnavailable'
+							? nextRetryDelay(this.policy, attempts, waitedMs)
+							: undefined;
+					if (delayMs === undefined) {
+						exchanging = false;
+						throw this.failExchange(
+							{
+								message: failure?.message ?? 'Flinks did not issue an access token',
+								description: failure?.description ?? undefined,
+								attempts,
+							},
+							item,
+						);
+					}
+					this.window.recordCongestion(startedAt);
+					await backOff(delayMs);
+					continue;
+				}
+				if (exchanging) {
+					// The token is Flinks' answer to the exchange, whatever the call's own answer is.
+					exchanging = false;
+					renewedToken = true;
+					this.tokenGate.publish(ticket);
+				} else if (attempt.response?.statusCode === 401 && !renewedToken) {
+					// One fresh token per item; the resend belongs to the same attempt.
+					renewedToken = true;
+					this.tokenGate.invalidate(ticket.token);
+					ticket = undefined;
+					attempts--;
+					continue;
+				}
+				ticket = undefined;
+
+				const { response, failure } = attempt;
+				if (response) {
+					if (isRedirectStatus(response.statusCode)) {
+						throw redirectError(
+							this.node,
+							{ ...response, attempts },
+							call.action,
+							item,
+							this.baseUrl,
+						);
+					}
+					const congested = isTransientStatus(response.statusCode);
+					if (congested) this.window.recordCongestion(startedAt);
+					else this.window.recordClean();
+					// A call that must not take effect twice is resent only after a 429, which Flinks sends before acting.
+					const retryable = congested && (idempotent || response.statusCode === 429);
+					const delayMs = retryable
+						? nextRetryDelay(this.policy, attempts, waitedMs, response.retryAfter)
+						: undefined;
+					if (delayMs === undefined) return { ...response, attempts };
+					await backOff(delayMs);
+					continue;
+				}
+				const kind = classifyFailure(failure as NodeApiError);
+				const retryable = isRetryableFailure(kind);
+				if (retryable) this.window.recordCongestion(startedAt);
+				const delayMs =
+					retryable && idempotent ? nextRetryDelay(this.policy, attempts, waitedMs) : undefined;
+				if (delayMs === undefined) {
+					throw noAnswerError(this.node, failure as NodeApiError, kind, call.action, item, {
+						attempts,
+						timeoutMs: this.policy.timeoutMs,
+						idempotent,
+					});
+				}
+				await backOff(delayMs);
 			}
-			return outcome;
 		} finally {
-			this.refreshing = undefined;
-			release();
+			// Leaving while holding the exchange (stopped, or an unexpected error): a waiter takes over.
+			if (exchanging) this.tokenGate.release();
 		}
 	}
 
-	private async settle(pending: Promise<RawResponse>): Promise<Outcome> {
+	private async acquireToken(item: ItemContext): Promise<TokenTicket> {
+		if (this.tokenFailure) throw tokenError(this.node, this.tokenFailure, item);
 		try {
-			return { response: await pending };
+			return await this.tokenGate.acquire(this.signal);
+		} catch (failure) {
+			if (this.aborted) throw this.notSent(item);
+			this.tokenFailure = failure as TokenFailure;
+			throw tokenError(this.node, this.tokenFailure, item);
+		}
+	}
+
+	/** Ends the exchange for every request waiting on it; returns this item's error. */
+	private failExchange(failure: TokenFailure, item: ItemContext) {
+		this.tokenFailure = failure;
+		this.tokenGate.fail(failure);
+		return tokenError(this.node, failure, item);
+	}
+
+	private async attempt(call: FlinksCall, ticket: TokenTicket): Promise<Attempt> {
+		const credentials = ticket.exchanges
+			? withTokenRequestSettings(ticket.credentials, {
+					timeoutMs: this.policy.timeoutMs,
+					abortSignal: this.signal,
+				})
+			: ticket.credentials;
+		try {
+			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				this.ctx,
+				CREDENTIAL_TYPE,
+				{
+					method: call.method,
+					url: `${this.baseUrl}${call.path}`,
+					headers: this.headers,
+					...(call.body ? { body: call.body } : {}),
+					json: true,
+					timeout: this.policy.timeoutMs,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					// Credentials must never reach another host: a redirect is an error, not followed.
+					disableFollowRedirect: true,
+					sendCredentialsOnCrossOriginRedirect: false,
+				},
+				{
+					credentialsDecrypted: {
+						...this.credentialsRef,
+						type: CREDENTIAL_TYPE,
+						data: credentials,
+					},
+				},
+			)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+			return {
+				response: {
+					statusCode: response.statusCode,
+					body: response.body,
+					attempts: 0,
+					retryAfter: header(response.headers, 'retry-after'),
+					location: header(response.headers, 'location'),
+				},
+			};
 		} catch (error) {
 			return { failure: error as NodeApiError };
 		}
 	}
 
-	/**
-	 * Full-jitter exponential backoff, never shorter than Retry-After; undefined once the
-	 * wait would exceed what is left of the total cap.
-	 */
-	private nextDelay(attempts: number, retryAfter: string | undefined, waitedMs: number) {
-		const budget = this.policy.maxTotalWaitMs - waitedMs;
-		const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempts - 1));
-		const jitter = Math.floor(Math.random() * ceiling);
-		const delay = Math.max(parseRetryAfter(retryAfter) ?? 0, jitter);
-		return delay <= budget ? delay : undefined;
+	private notSent(item: ItemContext): NotSentError {
+		return new NotSentError(this.node, 'Not sent: the execution stopped before this item', {
+			itemIndex: item.itemIndex,
+		});
 	}
-}
-
-interface RawResponse {
-	statusCode: number;
-	body: unknown;
-	retryAfter?: string;
-}
-
-interface Outcome {
-	response?: RawResponse;
-	failure?: NodeApiError;
-}
-
-/** Max Retries and Timeout from the first item's Options (one policy per execution). */
-function retryPolicyOf(ctx: IExecuteFunctions): RetryPolicy {
-	const options = ctx.getNodeParameter('options', 0, {}) as { maxRetries?: number; timeout?: number };
-	return {
-		...DEFAULT_RETRY_POLICY,
-		maxRetries: Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries)),
-		timeoutMs: Math.max(1, options.timeout ?? DEFAULT_RETRY_POLICY.timeoutMs),
-	};
-}
-
-export function isTransientStatus(statusCode: number): boolean {
-	return TRANSIENT_STATUSES.has(statusCode);
-}
-
-/** Network-level failures (reset, refused, timeout) are transient; auth-exchange failures are not. */
-function isTransientFailure(error: NodeApiError): boolean {
-	const status = httpStatusOf(error);
-	if (status !== undefined) return isTransientStatus(status);
-	return !isCredentialFailure(error);
-}
-
-/** The token exchange refused the credential; its 429/5xx answers are transient like any other. */
-function isCredentialFailure(error: Error): boolean {
-	if (/Flinks rejected the client ID/.test(error.message)) return true;
-	const exchange = /Flinks did not issue an access token \(HTTP (\d{3})/.exec(error.message);
-	return exchange !== null && !isTransientStatus(Number(exchange[1]));
-}
-
-function httpStatusOf(error: NodeApiError): number | undefined {
-	const status = Number(error.httpCode);
-	return Number.isInteger(status) && status >= 100 ? status : undefined;
-}
-
-function responseFromError(error: NodeApiError): RawResponse {
-	return {
-		statusCode: httpStatusOf(error) as number,
-		body: (error.context?.data as unknown) ?? error.description ?? '',
-	};
-}
-
-/** A failure with no HTTP answer: the token exchange, or the network after the last retry. */
-function unreachableError(error: NodeApiError, at: ItemContext, attempts: number): NodeApiError {
-	const message = isCredentialFailure(error)
-		? error.message
-		: `Could not reach Flinks${at.sessionId ? ` for session ${at.sessionId}` : ''}: ${error.message}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`;
-	const failure = new NodeApiError(error.node, { message } as JsonObject, {
-		message,
-		description: error.description ?? undefined,
-		itemIndex: at.itemIndex,
-	});
-	return tagged(failure, at);
-}
-
-function tagged(error: NodeApiError, at: ItemContext): NodeApiError {
-	if (at.sessionId) error.context.sessionId = at.sessionId;
-	return error;
 }
 
 function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
 	const value = headers?.[name];
 	return typeof value === 'string' ? value : undefined;
-}
-
-/** Retry-After in seconds or as an HTTP-date, in milliseconds from now. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-	if (value === undefined || value.trim() === '') return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-	const date = Date.parse(value);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Reads a ProblemDetails body if the answer carries one. */
-export function problemOf(body: unknown): FlinksProblem | undefined {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-	const { type, title, status, detail, traceId } = body as IDataObject;
-	if (title === undefined && detail === undefined) return undefined;
-	return {
-		type: typeof type === 'string' ? type : undefined,
-		title: typeof title === 'string' ? title : undefined,
-		status: typeof status === 'number' ? status : undefined,
-		detail: typeof detail === 'string' ? detail : undefined,
-		traceId: typeof traceId === 'string' ? traceId : undefined,
-	};
-}
-
-/** A NodeApiError for a non-2xx answer, naming what failed, the status and Flinks' own words. */
-export function flinksHttpError(
-	ctx: IExecuteFunctions,
-	response: FlinksResponse,
-	what: string,
-	at: ItemContext,
-): NodeApiError {
-	const problem = problemOf(response.body);
-	const reason = problem
-		? [problem.title, problem.detail].filter(Boolean).join(': ')
-		: describeBody(response.body);
-	const message = `${what} failed: Flinks answered HTTP ${response.statusCode}${reason ? ` (${reason})` : ''}`;
-	const description = [
-		problem?.type,
-		problem?.traceId ? `Flinks trace ID: ${problem.traceId}` : undefined,
-		response.attempts > 1 ? `Attempts: ${response.attempts}` : undefined,
-	]
-		.filter(Boolean)
-		.join(' — ');
-	const error = new NodeApiError(ctx.getNode(), (problem ?? { status: response.statusCode }) as JsonObject, {
-		message,
-		description: description || undefined,
-		httpCode: String(response.statusCode),
-		itemIndex: at.itemIndex,
-	});
-	return tagged(error, at);
-}
-
-export function describeBody(body: unknown): string {
-	if (body === undefined || body === null || body === '') return 'empty body';
-	if (typeof body === 'string') {
-		return /^\s*</.test(body) ? 'an HTML page instead of JSON' : 'a body that is not valid JSON';
-	}
-	return '';
 }

@@ -1,28 +1,31 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INode, INodeProperties } from 'n8n-workflow';
 
-import type { ExpectedAnswer } from '../../shared/answers';
-import { unreadableAnswerError } from '../../shared/answers';
 import { requestSessionDetails } from '../../shared/details';
-import { readSessionId } from '../../shared/validation';
-import type { FlinksClient } from '../../shared/transport';
-import { flinksHttpError } from '../../shared/transport';
+import type { ExpectedAnswer, FlinksResponse, ItemContext } from '../../shared/errors';
+import {
+	flinksHttpError,
+	itemError,
+	otherSessionError,
+	unreadableAnswerError,
+} from '../../shared/errors';
+import { isSuccessStatus } from '../../shared/guards';
 import type { SessionState } from '../../shared/session';
-import { isCancelledStatus, isTerminalStatus, readSession } from '../../shared/session';
-import { requestOptionFields, sessionIdField } from './fields';
+import {
+	isCancelledStatus,
+	isTerminalStatus,
+	otherSessionIn,
+	readSession,
+} from '../../shared/session';
+import { readSessionId } from '../../shared/validation';
+import type { SessionOperation } from './operation';
+import { optionsCollection, sessionIdField } from './fields';
 
 const showForCancel = { show: { resource: ['session'], operation: ['cancel'] } };
 
 export const cancelDescription: INodeProperties[] = [
 	{ ...sessionIdField, displayOptions: showForCancel },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showForCancel,
-		options: [
-			...requestOptionFields,
+	optionsCollection('cancel', {
+		extra: [
 			{
 				displayName: 'If Session Already Ended',
 				name: 'ifAlreadyEnded',
@@ -45,15 +48,15 @@ export const cancelDescription: INodeProperties[] = [
 				],
 			},
 		],
-	},
+	}),
 ];
 
-export interface CancelledSessionItem extends SessionState {
+export type CancelledSessionItem = SessionState & {
 	alreadyEnded: boolean;
 	/** When Flinks confirmed this node's cancellation; null when the session had ended before. */
 	cancelledAt: string | null;
 	attempts: number;
-}
+};
 
 /** A session is "already ended" when Flinks refuses the cancel with 400/409 and details confirm a final state. */
 const REFUSAL_STATUSES = new Set([400, 409]);
@@ -64,42 +67,87 @@ const CANCEL_ANSWER: ExpectedAnswer = {
 		'The cancellation may or may not have happened. Check the session with Get Details before retrying.',
 };
 
-export async function cancelSession(
-	ctx: IExecuteFunctions,
-	client: FlinksClient,
-	itemIndex: number,
-): Promise<CancelledSessionItem> {
+export const cancelSession: SessionOperation<CancelledSessionItem> = async (
+	ctx,
+	client,
+	itemIndex,
+	options,
+) => {
 	const sessionId = readSessionId(ctx, itemIndex);
-	const what = `Cancelling session ${sessionId}`;
-	const at = { itemIndex, sessionId };
+	const action = `Cancelling session ${sessionId}`;
+	const item = { itemIndex, sessionId };
 	const response = await client.send(
-		{ method: 'POST', path: `/api/v2/sessions/${encodeURIComponent(sessionId)}/cancel` },
-		at,
+		{ method: 'POST', path: `/api/v2/sessions/${encodeURIComponent(sessionId)}/cancel`, action },
+		item,
 	);
+	const node = client.node;
 
-	if (response.statusCode >= 200 && response.statusCode < 300) {
+	if (isSuccessStatus(response.statusCode)) {
 		const session = readSession(response.body, sessionId);
-		if (!session) throw unreadableAnswerError(ctx, response, what, at, CANCEL_ANSWER);
-		return { ...session, alreadyEnded: false, cancelledAt: new Date().toISOString(), attempts: response.attempts };
+		if (!session) throw unreadableAnswerError(node, response, action, item, CANCEL_ANSWER);
+		const other = otherSessionIn(session, sessionId);
+		if (other) throw otherSessionError(node, response, action, item, other);
+		if (isCancelledStatus(session.status)) return cancelled(session, response);
+		// Flinks accepted the call but did not cancel: never reported as this node's cancellation.
+		if (!isTerminalStatus(session.status)) {
+			throw notCancelledError(
+				node,
+				response,
+				item,
+				`${action}: Flinks answered HTTP ${response.statusCode} but the session is ${session.status}, not Cancelled`,
+			);
+		}
+		if (options.ifAlreadyEnded === 'error') {
+			throw notCancelledError(
+				node,
+				response,
+				item,
+				alreadyEndedMessage(sessionId, session.status, response.statusCode),
+			);
+		}
+		return { ...session, alreadyEnded: true, cancelledAt: null, attempts: response.attempts };
 	}
-	if (!REFUSAL_STATUSES.has(response.statusCode)) {
-		throw flinksHttpError(ctx, response, what, at);
-	}
+	if (!REFUSAL_STATUSES.has(response.statusCode))
+		throw flinksHttpError(node, response, action, item);
 
-	const refusal = flinksHttpError(ctx, response, what, at);
-	const ifAlreadyEnded = ctx.getNodeParameter('options.ifAlreadyEnded', itemIndex, 'returnStatus') as string;
-	const details = await requestSessionDetails(client, sessionId, at);
+	const refusal = flinksHttpError(node, response, action, item);
+	const details = await requestSessionDetails(client, sessionId, item);
 	const session = details.statusCode === 200 ? readSession(details.body, sessionId) : undefined;
-	if (!session || !isTerminalStatus(session.status)) throw refusal;
-
-	// Our own earlier attempt may have reached Flinks before its answer was lost: that is our cancel.
-	const cancelledByUs = response.attempts > 1 && isCancelledStatus(session.status);
-	if (cancelledByUs) {
-		return { ...session, alreadyEnded: false, cancelledAt: new Date().toISOString(), attempts: response.attempts };
+	if (!session || otherSessionIn(session, sessionId) || !isTerminalStatus(session.status)) {
+		throw refusal;
 	}
-	if (ifAlreadyEnded === 'error') {
-		refusal.message = `Session ${sessionId} has already ended (status ${session.status}); Flinks answered HTTP ${response.statusCode}`;
+	// Our own earlier attempt may have reached Flinks before its answer was lost: that is our cancel.
+	if (response.attempts > 1 && isCancelledStatus(session.status))
+		return cancelled(session, response);
+	if (options.ifAlreadyEnded === 'error') {
+		refusal.message = alreadyEndedMessage(sessionId, session.status, response.statusCode);
 		throw refusal;
 	}
 	return { ...session, alreadyEnded: true, cancelledAt: null, attempts: response.attempts };
+};
+
+function cancelled(session: SessionState, response: FlinksResponse): CancelledSessionItem {
+	return {
+		...session,
+		alreadyEnded: false,
+		cancelledAt: new Date().toISOString(),
+		attempts: response.attempts,
+	};
+}
+
+function alreadyEndedMessage(sessionId: string, status: string, statusCode: number): string {
+	return `Session ${sessionId} has already ended (status ${status}); Flinks answered HTTP ${statusCode}`;
+}
+
+function notCancelledError(
+	node: INode,
+	response: FlinksResponse,
+	item: ItemContext,
+	message: string,
+) {
+	return itemError(node, item, message, {
+		description:
+			'Flinks did not cancel the session. Check it with Get Details; if it is still Initiated, run the item again.',
+		httpCode: String(response.statusCode),
+	});
 }

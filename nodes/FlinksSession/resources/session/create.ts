@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { flinksRequestError, unreadableAnswerError } from '../../shared/answers';
-import type { FlinksClient, FlinksResponse } from '../../shared/transport';
-import { requestOptionsCollection } from './fields';
+import type { FlinksResponse } from '../../shared/errors';
+import { flinksHttpError, mayHaveBeenCreated, unreadableAnswerError } from '../../shared/errors';
+import { isPlainObject, isSuccessStatus } from '../../shared/guards';
+import { ItemFieldReader } from '../../shared/validation';
+import { optionsCollection } from './fields';
+import type { SessionOperation } from './operation';
 
 const showForCreate = { show: { resource: ['session'], operation: ['create'] } };
 
@@ -12,8 +14,6 @@ const MAX_REFERENCE_ID_LENGTH = 100;
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
 const LANGUAGES = ['EN', 'FR'];
 const DIRECTIONS = ['DEBIT', 'CREDIT'];
-const MAY_HAVE_BEEN_CREATED =
-	'The session may have been created without its ID reaching n8n. Check the Flinks dashboard before creating it again.';
 
 export const createDescription: INodeProperties[] = [
 	{
@@ -159,18 +159,18 @@ export const createDescription: INodeProperties[] = [
 			},
 		],
 	},
-	// Creates run one at a time (see createSession), so Concurrency is not offered.
-	requestOptionsCollection('create', true),
+	// Creates run one at a time (a token may initiate only one session), so Concurrency is not offered.
+	optionsCollection('create', { concurrency: false }),
 ];
 
-export interface CreatedSessionItem {
+export type CreatedSessionItem = {
 	sessionId: string;
 	referenceId: string | null;
 	/** The page the customer opens to complete the payment. */
 	hostedUrl: string;
-}
+};
 
-interface CreateSessionBody extends IDataObject {
+type CreateSessionBody = {
 	referenceId?: string;
 	type: 'e-Transfer';
 	direction: string;
@@ -179,126 +179,97 @@ interface CreateSessionBody extends IDataObject {
 	options: { notificationPreferences: { language: string; sendInteracLink: boolean } };
 	payor: { firstName: string; lastName: string; middleName?: string; email: string };
 	payee?: { account: { institutionCode: string; transitNumber: string; accountNumber: string } };
-}
-
-/** One create at a time per execution: see createSession. */
-const createQueues = new WeakMap<FlinksClient, Promise<unknown>>();
+};
 
 /**
- * Creates are sent one at a time even when the node runs items concurrently: a token may
- * initiate only one session, so parallel creates would all race for the same fresh token.
+ * Sends one create. The node runs creates one at a time (a token may initiate only one session,
+ * so parallel creates would all race for the same fresh token) and stops sending them after a
+ * failure in "Stop Workflow" mode.
  */
-export async function createSession(
-	ctx: IExecuteFunctions,
-	client: FlinksClient,
-	itemIndex: number,
-): Promise<CreatedSessionItem> {
+export const createSession: SessionOperation<CreatedSessionItem> = async (
+	ctx,
+	client,
+	itemIndex,
+) => {
 	const body = readCreateBody(ctx, itemIndex);
-	const previous = createQueues.get(client) ?? Promise.resolve();
-	const turn = previous.then(async () => await sendCreate(ctx, client, itemIndex, body));
-	createQueues.set(
-		client,
-		turn.catch(() => undefined),
+	const action = 'Creating a session';
+	const item = { itemIndex, referenceId: body.referenceId };
+	const response = await client.send(
+		{ method: 'POST', path: '/api/v2/sessions', body, action, idempotent: false },
+		item,
 	);
-	return await turn;
-}
-
-async function sendCreate(
-	ctx: IExecuteFunctions,
-	client: FlinksClient,
-	itemIndex: number,
-	body: CreateSessionBody,
-): Promise<CreatedSessionItem> {
-	const what = 'Creating a session';
-	const at = { itemIndex };
-	const response = await client.send({ method: 'POST', path: '/api/v2/sessions', body, idempotent: false }, at);
-	if (response.statusCode < 200 || response.statusCode >= 300) {
-		const error = flinksRequestError(ctx, response, what, at);
+	if (!isSuccessStatus(response.statusCode)) {
+		const error = flinksHttpError(client.node, response, action, item);
 		if (response.statusCode >= 500) {
 			// A gateway can fail after Flinks created the session; a blind re-run would ask the customer twice.
-			error.description = [error.description, MAY_HAVE_BEEN_CREATED].filter(Boolean).join(' — ');
+			error.message = `${error.message}; the session may have been created`;
+			error.description = [error.description, mayHaveBeenCreated(body.referenceId)]
+				.filter(Boolean)
+				.join(' — ');
 		}
 		throw error;
 	}
 	const sessionId = createdSessionId(response);
 	if (!sessionId) {
-		throw unreadableAnswerError(ctx, response, what, at, {
+		throw unreadableAnswerError(client.node, response, action, item, {
 			missing: 'a session ID',
-			consequence: MAY_HAVE_BEEN_CREATED,
+			consequence: mayHaveBeenCreated(body.referenceId),
 		});
 	}
-	const answered = (response.body as IDataObject).referenceId;
+	const answered = isPlainObject(response.body) ? response.body.referenceId : undefined;
 	return {
 		sessionId,
 		referenceId: typeof answered === 'string' ? answered : (body.referenceId ?? null),
-		hostedUrl: `${client.hostedBaseUrl}/app/?sessionId=${encodeURIComponent(sessionId)}`,
+		hostedUrl: `${client.baseUrl}/app/?sessionId=${encodeURIComponent(sessionId)}`,
 	};
-}
+};
 
 function createdSessionId(response: FlinksResponse): string | undefined {
-	const body = response.body;
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-	const sessionId = (body as IDataObject).sessionId;
+	const sessionId = isPlainObject(response.body) ? response.body.sessionId : undefined;
 	return typeof sessionId === 'string' && sessionId.trim() !== '' ? sessionId.trim() : undefined;
 }
 
 /** Reads and checks every parameter; throws one error naming all bad fields, before any request. */
-function readCreateBody(ctx: IExecuteFunctions, itemIndex: number): CreateSessionBody {
-	const problems: Array<{ field: string; problem: string }> = [];
-	const fail = (field: string, problem: string) => problems.push({ field, problem });
-	const text = (name: string, fallback = ''): string => {
-		const value: unknown = ctx.getNodeParameter(name, itemIndex, fallback);
-		if (value === null || value === undefined) return '';
-		return typeof value === 'string' ? value.trim() : String(value).trim();
+function readCreateBody(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): CreateSessionBody & IDataObject {
+	const fields = new ItemFieldReader(ctx, itemIndex);
+	const amount = fields.amount('amount', 'Amount');
+	const direction = fields.choice('direction', 'Direction', DIRECTIONS, 'DEBIT');
+	const firstName = fields.text('payorFirstName', 'Payor First Name');
+	const lastName = fields.text('payorLastName', 'Payor Last Name');
+	const email = fields.text('payorEmail', 'Payor Email');
+	const middleName = fields.text('additionalFields.payorMiddleName', 'Payor Middle Name');
+	const referenceId = fields.text('referenceId', 'Reference ID', { numbers: true });
+	const language = fields.choice('notificationLanguage', 'Notification Language', LANGUAGES, 'EN');
+	const sendInteracLink = fields.boolean('sendInteracLink', 'Send Interac Link', true);
+	const account = {
+		institutionCode: fields.text('additionalFields.payeeInstitutionCode', 'Payee Institution Code'),
+		transitNumber: fields.text('additionalFields.payeeTransitNumber', 'Payee Transit Number'),
+		accountNumber: fields.text('additionalFields.payeeAccountNumber', 'Payee Account Number'),
 	};
 
-	const amount = readAmount(ctx.getNodeParameter('amount', itemIndex, 0), fail);
-	const direction = text('direction', 'DEBIT').toUpperCase();
-	if (!DIRECTIONS.includes(direction)) fail('Direction', `"${direction}" is not DEBIT or CREDIT`);
-
-	const firstName = text('payorFirstName');
-	const lastName = text('payorLastName');
-	const email = text('payorEmail');
-	const middleName = text('additionalFields.payorMiddleName');
-	if (firstName === '') fail('Payor First Name', 'is empty');
-	if (lastName === '') fail('Payor Last Name', 'is empty');
-	if (email === '') fail('Payor Email', 'is empty');
-	else if (!EMAIL_SHAPE.test(email)) fail('Payor Email', `"${email}" is not an email address`);
-
-	const referenceId = text('referenceId');
+	fields.require(firstName, 'Payor First Name');
+	fields.require(lastName, 'Payor Last Name');
+	fields.require(email, 'Payor Email');
+	if (email !== '' && !EMAIL_SHAPE.test(email))
+		fields.fail('Payor Email', `"${email}" is not an email address`);
 	if (referenceId.length > MAX_REFERENCE_ID_LENGTH) {
-		fail(
+		fields.fail(
 			'Reference ID',
 			`has ${referenceId.length} characters, at most ${MAX_REFERENCE_ID_LENGTH} are allowed`,
 		);
 	}
-	const language = text('notificationLanguage', 'EN').toUpperCase();
-	if (!LANGUAGES.includes(language)) fail('Notification Language', `"${language}" is not EN or FR`);
-	const sendInteracLink = ctx.getNodeParameter('sendInteracLink', itemIndex, true) !== false;
-
-	const account = {
-		institutionCode: text('additionalFields.payeeInstitutionCode'),
-		transitNumber: text('additionalFields.payeeTransitNumber'),
-		accountNumber: text('additionalFields.payeeAccountNumber'),
-	};
 	const accountParts = Object.values(account).filter((part) => part !== '').length;
 	if (accountParts > 0 && accountParts < 3) {
-		fail('Payee Account', 'needs the institution code, transit number and account number together');
-	}
-
-	if (problems.length > 0) {
-		const fields = [...new Set(problems.map((p) => p.field))].join(', ');
-		const details = problems.map((p) => `${p.field} ${p.problem}`).join('; ');
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Invalid ${fields} in item ${itemIndex}: ${details}`,
-			{
-				itemIndex,
-				description:
-					'Check the Create parameters or the expressions that set them. No request was sent.',
-			},
+		fields.fail(
+			'Payee Account',
+			'needs the institution code, transit number and account number together',
 		);
 	}
+	fields.throwIfInvalid('Create');
+
 	return {
 		...(referenceId ? { referenceId } : {}),
 		type: 'e-Transfer',
@@ -309,30 +280,4 @@ function readCreateBody(ctx: IExecuteFunctions, itemIndex: number): CreateSessio
 		payor: { firstName, lastName, ...(middleName ? { middleName } : {}), email },
 		...(accountParts === 3 ? { payee: { account } } : {}),
 	};
-}
-
-/** Accepts a number or a decimal string (expressions often give text); CAD has cents, no smaller unit. */
-function readAmount(
-	value: unknown,
-	fail: (field: string, problem: string) => void,
-): number | undefined {
-	if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) {
-		fail('Amount', 'is empty');
-		return undefined;
-	}
-	const amount = typeof value === 'string' ? Number(value) : value;
-	if (typeof amount !== 'number' || !Number.isFinite(amount)) {
-		fail('Amount', `${JSON.stringify(value)} is not a number`);
-		return undefined;
-	}
-	if (amount <= 0) {
-		fail('Amount', `${amount} is not greater than 0`);
-		return undefined;
-	}
-	const cents = amount * 100;
-	if (Math.abs(cents - Math.round(cents)) > 1e-6) {
-		fail('Amount', `${amount} has more than two decimals`);
-		return undefined;
-	}
-	return Math.round(cents) / 100;
 }

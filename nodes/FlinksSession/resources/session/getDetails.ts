@@ -1,11 +1,13 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import type { SessionDetails } from '../../shared/details';
 import { readSessionDetails, requestSessionDetails } from '../../shared/details';
-import { flinksRequestError, unreadableAnswerError } from '../../shared/answers';
-import type { FlinksClient } from '../../shared/transport';
+import { flinksHttpError, otherSessionError, unreadableAnswerError } from '../../shared/errors';
+import { isSuccessStatus } from '../../shared/guards';
+import { otherSessionIn } from '../../shared/session';
 import { readSessionId } from '../../shared/validation';
-import { requestOptionsCollection, sessionIdField } from './fields';
+import { optionsCollection, sessionIdField } from './fields';
+import type { SessionOperation } from './operation';
 
 export const getDetailsDescription: INodeProperties[] = [
 	{
@@ -14,29 +16,31 @@ export const getDetailsDescription: INodeProperties[] = [
 		description:
 			'The UUID of the e-Transfer session to look up, as returned by Create. Usually an expression that reads it from the input item.',
 	},
-	requestOptionsCollection('getDetails'),
+	optionsCollection('getDetails'),
 ];
 
-export async function getSessionDetails(
-	ctx: IExecuteFunctions,
-	client: FlinksClient,
-	itemIndex: number,
-): Promise<SessionDetails> {
+export const getSessionDetails: SessionOperation<SessionDetails> = async (
+	ctx,
+	client,
+	itemIndex,
+) => {
 	const sessionId = readSessionId(ctx, itemIndex);
-	const what = `Getting details of session ${sessionId}`;
-	const at = { itemIndex, sessionId };
-	const response = await requestSessionDetails(client, sessionId, at);
+	const action = `Getting details of session ${sessionId}`;
+	const item = { itemIndex, sessionId };
+	const response = await requestSessionDetails(client, sessionId, item);
 
-	if (response.statusCode < 200 || response.statusCode >= 300) {
-		throw flinksRequestError(ctx, response, what, at);
+	if (!isSuccessStatus(response.statusCode)) {
+		throw flinksHttpError(client.node, response, action, item);
 	}
 	const details = readSessionDetails(response.body, sessionId);
 	if (!details) {
-		throw unreadableAnswerError(ctx, response, what, at, {
+		throw unreadableAnswerError(client.node, response, action, item, {
 			missing: 'a session status',
 			consequence:
 				'Nothing was changed. Retry later; if it persists, check the credential environment and base URL.',
 		});
 	}
+	const other = otherSessionIn(details, sessionId);
+	if (other) throw otherSessionError(client.node, response, action, item, other);
 	return details;
-}
+};

@@ -1,0 +1,251 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { FailureKind } from './failures';
+import { isPlainObject } from './guards';
+
+/** Which input item a call serves, and what it concerns: both end up on its errors. */
+export interface ItemContext {
+	itemIndex: number;
+	sessionId?: string;
+	/** For a create: the reference to look for when its answer was lost. */
+	referenceId?: string;
+}
+
+/** An HTTP answer from Flinks; `attempts` counts every try including retries. */
+export interface FlinksResponse {
+	statusCode: number;
+	body: unknown;
+	attempts: number;
+	/** The Location header of a redirect. */
+	location?: string;
+}
+
+/** RFC 7807 ProblemDetails as Flinks returns them. */
+export interface FlinksProblem {
+	type?: string;
+	title?: string;
+	status?: number;
+	detail?: string;
+	traceId?: string;
+}
+
+/** What an operation expected in a 2xx answer, and what a user should know when it is not there. */
+export interface ExpectedAnswer {
+	/** e.g. "a session status": the answer reads "a JSON body without a session status". */
+	missing: string;
+	/** What may have happened on Flinks' side, since the request itself went through. */
+	consequence: string;
+}
+
+/** A token exchange that failed, as every item waiting on it reports it. */
+export interface TokenFailure {
+	message: string;
+	description?: string;
+	/** Tries the exchange took, retries included. */
+	attempts: number;
+}
+
+/** A non-2xx answer: names the action, the status, Flinks' own words and any refused fields. */
+export function flinksHttpError(
+	node: INode,
+	response: FlinksResponse,
+	action: string,
+	item: ItemContext,
+): NodeApiError {
+	const problem = problemOf(response.body);
+	const reason = problem
+		? [problem.title, problem.detail].filter(Boolean).join(': ')
+		: describeBody(response.body);
+	const fields = fieldErrorsOf(response.body);
+	const message = `${action} failed: Flinks answered HTTP ${response.statusCode}${reason ? ` (${reason})` : ''}${fields.length > 0 ? `: ${fields.join('; ')}` : ''}`;
+	const description = [
+		problem?.type,
+		problem?.traceId ? `Flinks trace ID: ${problem.traceId}` : undefined,
+		response.attempts > 1 ? `Attempts: ${response.attempts}` : undefined,
+	]
+		.filter(Boolean)
+		.join(' — ');
+	return itemError(node, item, message, {
+		description: description || undefined,
+		httpCode: String(response.statusCode),
+		data: (problem ?? { status: response.statusCode }) as JsonObject,
+	});
+}
+
+/** A 2xx answer the node cannot read: HTML, empty, or JSON without what the operation needs. */
+export function unreadableAnswerError(
+	node: INode,
+	response: FlinksResponse,
+	action: string,
+	item: ItemContext,
+	expected: ExpectedAnswer,
+): NodeApiError {
+	const body = describeBody(response.body) || `a JSON body without ${expected.missing}`;
+	return itemError(
+		node,
+		item,
+		`${action}: Flinks answered HTTP ${response.statusCode} with ${body}`,
+		{
+			description: expected.consequence,
+			httpCode: String(response.statusCode),
+		},
+	);
+}
+
+/** A 2xx answer about a session other than the one asked for. */
+export function otherSessionError(
+	node: INode,
+	response: FlinksResponse,
+	action: string,
+	item: ItemContext,
+	answeredSessionId: string,
+): NodeApiError {
+	return itemError(
+		node,
+		item,
+		`${action}: Flinks answered HTTP ${response.statusCode} about another session (${answeredSessionId})`,
+		{
+			description:
+				'The answer does not belong to this request, so the node does not trust it. Check the session with Get Details.',
+			httpCode: String(response.statusCode),
+		},
+	);
+}
+
+/** A redirect is never followed (credentials would go with it): it is an error naming where it pointed. */
+export function redirectError(
+	node: INode,
+	response: FlinksResponse,
+	action: string,
+	item: ItemContext,
+	baseUrl: string,
+): NodeApiError {
+	return itemError(
+		node,
+		item,
+		`${action} failed: Flinks answered HTTP ${response.statusCode}, a redirect to ${redirectTarget(response.location, baseUrl)}`,
+		{
+			description: `The node never follows redirects, so the access token stays with ${originOf(baseUrl)}. Check the credential's Environment and Base URL: use the exact address Flinks gave you.`,
+			httpCode: String(response.statusCode),
+		},
+	);
+}
+
+/** Where a redirect points, as an origin; relative locations resolve against the base URL. */
+export function redirectTarget(location: string | undefined, baseUrl: string): string {
+	if (!location) return 'nowhere (no Location header)';
+	try {
+		return new URL(location, baseUrl).origin;
+	} catch {
+		return 'an invalid Location';
+	}
+}
+
+function originOf(url: string): string {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return url;
+	}
+}
+
+/** What to say when a create got no answer, or a failing one: it may have happened anyway. */
+export function mayHaveBeenCreated(referenceId: string | undefined): string {
+	const lookFor = referenceId
+		? `look for Reference ID ${referenceId}`
+		: 'this item has no Reference ID: look for the payor and amount';
+	return `The session may have been created without its ID reaching n8n. Check the Flinks dashboard before creating it again (${lookFor}); running the item again may ask the customer twice.`;
+}
+
+/** A call that got no HTTP answer after its retries: what happened, and whether Flinks may have acted. */
+export function noAnswerError(
+	node: INode,
+	failure: NodeApiError,
+	kind: FailureKind,
+	action: string,
+	item: ItemContext,
+	details: { attempts: number; timeoutMs: number; idempotent: boolean },
+): NodeApiError {
+	const reason =
+		kind === 'timeout'
+			? `no answer within ${details.timeoutMs} ms`
+			: `the ${kind === 'tls' ? 'secure ' : ''}connection failed (${String(failure.httpCode ?? 'network error')})`;
+	const tries = details.attempts > 1 ? ` (after ${details.attempts} attempts)` : '';
+	if (!details.idempotent) {
+		return itemError(
+			node,
+			item,
+			`${action} for item ${item.itemIndex}: ${reason}${tries}; the session may have been created`,
+			{ description: mayHaveBeenCreated(item.referenceId) },
+		);
+	}
+	return itemError(
+		node,
+		item,
+		`Could not reach Flinks${item.sessionId ? ` for session ${item.sessionId}` : ''}: ${reason}${tries}`,
+		{
+			description:
+				'Flinks or the network between did not answer. Running the item again later is safe.',
+		},
+	);
+}
+
+/** The token exchange failed: every item that waited on it says so, with the attempts it took. */
+export function tokenError(node: INode, failure: TokenFailure, item: ItemContext): NodeApiError {
+	const tries = failure.attempts > 1 ? ` (after ${failure.attempts} attempts)` : '';
+	return itemError(node, item, `${failure.message}${tries}`, {
+		description: failure.description ?? 'No request was sent for this item. Run it again later.',
+	});
+}
+
+/** An error about one item's call, carrying its item index and session. */
+export function itemError(
+	node: INode,
+	item: ItemContext,
+	message: string,
+	options: { description?: string; httpCode?: string; data?: JsonObject },
+): NodeApiError {
+	const error = new NodeApiError(node, options.data ?? ({ message } as JsonObject), {
+		message,
+		description: options.description,
+		httpCode: options.httpCode,
+		itemIndex: item.itemIndex,
+	});
+	// NodeApiError rewrites messages that mention error codes (ECONNRESET…) into generic text: keep ours.
+	error.message = message;
+	if (item.sessionId) error.context.sessionId = item.sessionId;
+	return error;
+}
+
+/** Reads a ProblemDetails body if the answer carries one. */
+export function problemOf(body: unknown): FlinksProblem | undefined {
+	if (!isPlainObject(body)) return undefined;
+	const { type, title, status, detail, traceId } = body;
+	if (title === undefined && detail === undefined) return undefined;
+	return {
+		type: typeof type === 'string' ? type : undefined,
+		title: typeof title === 'string' ? title : undefined,
+		status: typeof status === 'number' ? status : undefined,
+		detail: typeof detail === 'string' ? detail : undefined,
+		traceId: typeof traceId === 'string' ? traceId : undefined,
+	};
+}
+
+export function describeBody(body: unknown): string {
+	if (body === undefined || body === null || body === '') return 'empty body';
+	if (typeof body === 'string') {
+		return /^\s*</.test(body) ? 'an HTML page instead of JSON' : 'a body that is not valid JSON';
+	}
+	return '';
+}
+
+/** `field: message` lines from a ProblemDetails `errors` map; empty when there is none. */
+export function fieldErrorsOf(body: unknown): string[] {
+	const errors = isPlainObject(body) ? body.errors : undefined;
+	if (!isPlainObject(errors)) return [];
+	return Object.entries(errors).map(([field, messages]) => {
+		const text = Array.isArray(messages) ? messages.map(String).join(' ') : String(messages);
+		return `${field}: ${text}`;
+	});
+}

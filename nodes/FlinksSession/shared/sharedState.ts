@@ -1,0 +1,49 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { ConcurrencyWindow } from './concurrency';
+import { TokenGate } from './tokenGate';
+
+/**
+ * What every execution of the node in this process shares per credential and Flinks instance:
+ * one token (and so one token exchange at a time) and one adaptive window, so that executions
+ * running at the same time in one n8n worker neither exchange a token each nor each start their
+ * own window. Other processes (queue-mode workers) share only the token n8n stores.
+ */
+export interface SharedFlinksState {
+	tokenGate: TokenGate;
+	window: ConcurrencyWindow;
+}
+
+/** Enough for every credential a worker uses at once; the least recently used goes first. */
+const MAX_ENTRIES = 32;
+
+const states = new Map<string, SharedFlinksState>();
+
+/**
+ * The state for this credential as stored now. Any change to the credential (another secret,
+ * environment or base URL) gives a new entry, so an edited credential never reuses an old token.
+ */
+export function sharedStateFor(
+	credentialId: string,
+	credentials: ICredentialDataDecryptedObject,
+	baseUrl: string,
+	readStartedAt: number,
+): SharedFlinksState {
+	const key = JSON.stringify([
+		credentialId,
+		baseUrl,
+		credentials.clientId,
+		credentials.clientSecret,
+		credentials.xClientId,
+	]);
+	let state = states.get(key);
+	if (state) {
+		states.delete(key);
+		state.tokenGate.adoptStored(credentials, readStartedAt);
+	} else {
+		state = { tokenGate: new TokenGate({ ...credentials }), window: new ConcurrencyWindow() };
+	}
+	states.set(key, state);
+	if (states.size > MAX_ENTRIES) states.delete(states.keys().next().value as string);
+	return state;
+}

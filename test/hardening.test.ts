@@ -1,0 +1,450 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { FakeFlinksServer } from './helpers/fake-flinks-server';
+import { AUTHORIZE, CANCELS, DETAILS, atNthRequest, cancelOf } from './helpers/fault-matrix';
+import type { FlinksTestBed } from './helpers/flinks-test-bed';
+import {
+	cancelParameters,
+	createParameters,
+	customer,
+	everythingVisible,
+	useTestBed,
+} from './helpers/flinks-test-bed';
+
+let bed: FlinksTestBed;
+/** Another origin on the same machine: where a hostile or misconfigured redirect points. */
+let elsewhere: FakeFlinksServer;
+
+useTestBed((started) => (bed = started));
+
+beforeEach(async () => {
+	elsewhere = await FakeFlinksServer.start();
+});
+afterEach(async () => {
+	await elsewhere.stop();
+});
+
+const CREATES = { method: 'POST', path: '/api/v2/sessions' };
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Makes the Flinks server answer matching requests with a redirect to `path` on the other origin. */
+function redirectElsewhere(
+	match: { method?: string; path?: string | RegExp },
+	status: 301 | 302 | 303 | 307 | 308,
+	path: string,
+	times = 1,
+) {
+	bed.server.injectFault({
+		...match,
+		kind: 'redirect',
+		status,
+		location: `${elsewhere.baseUrl}${path}`,
+		times,
+	});
+}
+
+describe('redirects: no credential ever leaves the configured origin', () => {
+	it.each([302, 307, 308] as const)(
+		'a %i from the token request fails every item, naming it, and sends the secret nowhere',
+		async (status) => {
+			redirectElsewhere(AUTHORIZE, status, '/api/v1/authorize', Infinity);
+			const sessions = bed.server.addSessions(3);
+			const run = await bed.engine.run({
+				items: sessions.map((s) => ({ sessionId: s.sessionId })),
+				parameters: cancelParameters(),
+				onError: 'continueRegularOutput',
+			});
+
+			expect(run.items).toHaveLength(3);
+			for (const item of run.items) {
+				expect(item.json.error).toMatch(
+					new RegExp(`HTTP ${status}.*redirect.*${escaped(elsewhere.baseUrl)}`),
+				);
+			}
+			expect(elsewhere.requests).toHaveLength(0);
+			// A redirect is not transient: one token request for the whole batch, no cancel sent.
+			expect(bed.server.count(AUTHORIZE)).toBe(1);
+			expect(bed.server.count(CANCELS)).toBe(0);
+		},
+	);
+
+	it.each([301, 302, 303, 307, 308] as const)(
+		'a %i from a cancel is an error naming status and origin, never a cancellation',
+		async (status) => {
+			const [session] = bed.server.addSessions(1);
+			elsewhere.addSession({ sessionId: session.sessionId });
+			redirectElsewhere(
+				{ path: cancelOf(session.sessionId) },
+				status,
+				`/api/v2/sessions/${session.sessionId}/cancel`,
+			);
+			const run = await bed.engine.run({
+				items: [{ sessionId: session.sessionId }],
+				parameters: cancelParameters(),
+			});
+
+			expect(run.items).toHaveLength(0);
+			expect(run.error?.message).toMatch(
+				new RegExp(`HTTP ${status}.*redirect.*${escaped(elsewhere.baseUrl)}`),
+			);
+			expect(elsewhere.requests).toHaveLength(0);
+			expect(elsewhere.session(session.sessionId)?.status).toBe('Initiated');
+		},
+	);
+
+	it('Get Details and Create refuse a redirect the same way', async () => {
+		const [session] = bed.server.addSessions(1);
+		redirectElsewhere(DETAILS, 302, `/api/v2/sessions/${session.sessionId}/details`);
+		redirectElsewhere(CREATES, 307, '/api/v2/sessions');
+		const details = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: {
+				resource: 'session',
+				operation: 'getDetails',
+				sessionId: '={{ $json.sessionId }}',
+			},
+		});
+		const create = await bed.engine.run({ items: [customer(1)], parameters: createParameters() });
+
+		expect(details.error?.message).toMatch(/HTTP 302.*redirect/);
+		expect(create.error?.message).toMatch(/HTTP 307.*redirect/);
+		expect(create.items).toHaveLength(0);
+		expect(elsewhere.requests).toHaveLength(0);
+	});
+
+	it('the credential test reports a redirected token request as an error and sends the secret nowhere', async () => {
+		redirectElsewhere(AUTHORIZE, 307, '/api/v1/authorize');
+		const result = await bed.engine.testCredentials();
+
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(new RegExp(`HTTP 307.*${escaped(elsewhere.baseUrl)}`));
+		expect(elsewhere.requests).toHaveLength(0);
+	});
+
+	it('the credential test does not follow a redirected check request with the token', async () => {
+		redirectElsewhere(DETAILS, 302, '/collect');
+		await bed.engine.testCredentials();
+		expect(elsewhere.requests).toHaveLength(0);
+	});
+});
+
+describe('nothing hangs', () => {
+	it('a token request that never answers fails every waiting item after the Timeout, retried first', async () => {
+		bed.server.injectFault({ ...AUTHORIZE, kind: 'hang', times: Infinity });
+		const sessions = bed.server.addSessions(5);
+		const run = await bed.engine.run({
+			items: sessions.map((s) => ({ sessionId: s.sessionId })),
+			parameters: cancelParameters({ timeout: 300, maxRetries: 1 }),
+			onError: 'continueRegularOutput',
+		});
+
+		expect(run.items).toHaveLength(5);
+		for (const item of run.items) {
+			expect(item.json.error).toMatch(
+				/^Could not get an access token from Flinks: no answer within 300 ms \(after 2 attempts\)/,
+			);
+		}
+		// One request at a time holds the exchange; the others wait for it instead of piling up.
+		expect(bed.server.count(AUTHORIZE)).toBe(2);
+		expect(bed.server.count(CANCELS)).toBe(0);
+	});
+
+	it('the credential test gives up on a token request that never answers', async () => {
+		bed.server.injectFault({ ...AUTHORIZE, kind: 'hang' });
+		const result = await bed.engine.testCredentials();
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^Could not get an access token from Flinks: no answer within/);
+	}, 40_000);
+});
+
+describe('Create in "Stop Workflow" mode', () => {
+	it('sends no further create once one fails, and lists every session already created', async () => {
+		// Flinks refuses the third customer's address (no dotted domain); the node only checks its shape.
+		const customers = [1, 2, 3, 4, 5].map(customer);
+		customers[2].email = 'jane@localhost';
+		const run = await bed.engine.run({ items: customers, parameters: createParameters() });
+
+		expect(run.error?.message).toMatch(/^Creating a session failed: Flinks answered HTTP 400/);
+		expect(run.error?.context.itemIndex).toBe(2);
+		const sent = bed.server.requests
+			.filter((r) => r.method === CREATES.method && r.path === CREATES.path)
+			.map((r) => (JSON.parse(r.body) as { payor: { lastName: string } }).payor.lastName);
+		expect(new Set(sent)).toEqual(new Set(['Doe-1', 'Doe-2', 'Doe-3']));
+		const created = bed.server.allSessions();
+		expect(created).toHaveLength(2);
+		for (const session of created) {
+			expect(run.error?.description).toContain(
+				`${session.sessionId} (reference ${String(session.referenceId)})`,
+			);
+		}
+	});
+});
+
+describe('a create whose answer was lost', () => {
+	it.each([
+		['a timeout', { kind: 'hang' } as const, { timeout: 300 }],
+		['a dropped connection', { kind: 'reset' } as const, {}],
+		['a 502 from the gateway', { kind: 'applyThenFail', status: 502 } as const, {}],
+	])('after %s says the session may exist and how to check', async (_label, fault, options) => {
+		bed.server.injectFault({ ...CREATES, ...fault });
+		const run = await bed.engine.run({
+			items: [customer(1)],
+			parameters: createParameters({ options }),
+		});
+
+		const said = `${run.error?.message} ${run.error?.description}`;
+		expect(said).not.toMatch(/Could not reach/);
+		expect(run.error?.message).toMatch(/may have been created/);
+		expect(said).toContain('ORDER-1001');
+		expect(bed.server.count(CREATES)).toBe(1);
+	});
+});
+
+describe('token refresh', () => {
+	it('retries a refresh that failed with 503 instead of failing the items waiting on it', async () => {
+		const sessions = bed.server.addSessions(20);
+		atNthRequest(bed.server, CANCELS, 5, () => {
+			bed.server.revokeTokens();
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'status', status: 503, retryAfter: '0' });
+		});
+		const run = await bed.engine.run({
+			items: sessions.map((s) => ({ sessionId: s.sessionId })),
+			parameters: cancelParameters(),
+		});
+
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => item.json.status)).toEqual(sessions.map(() => 'Cancelled'));
+		expect(bed.server.count(AUTHORIZE)).toBe(3);
+	});
+});
+
+describe('booleans from expressions', () => {
+	const sentLink = () => {
+		const create = bed.server.requests.find((r) => r.path === CREATES.path && r.status === 201);
+		const body = JSON.parse(create?.body ?? '{}') as {
+			options?: { notificationPreferences?: { sendInteracLink?: unknown } };
+		};
+		return body.options?.notificationPreferences?.sendInteracLink;
+	};
+
+	it.each([
+		[false, false],
+		['false', false],
+		['FALSE', false],
+		[true, true],
+		['true', true],
+		['True', true],
+	])('Send Interac Link %p sends %p', async (value, sent) => {
+		const run = await bed.engine.run({
+			items: [{ ...customer(1), link: value }],
+			parameters: createParameters({ sendInteracLink: '={{ $json.link }}' }),
+		});
+		expect(run.error).toBeUndefined();
+		expect(sentLink()).toBe(sent);
+	});
+
+	it.each([
+		[0, 'a number (0)'],
+		[1, 'a number (1)'],
+		[null, 'null'],
+		['no', 'the text "no"'],
+		['', 'the text ""'],
+		[{ on: true }, 'an object'],
+	])('Send Interac Link %p fails that item and sends nothing', async (value, described) => {
+		const run = await bed.engine.run({
+			items: [{ ...customer(1), link: value }],
+			parameters: createParameters({ sendInteracLink: '={{ $json.link }}' }),
+			onError: 'continueRegularOutput',
+		});
+		expect(run.items[0].json.error).toBe(
+			`Invalid Send Interac Link in item 0: Send Interac Link expected true or false, got ${described}`,
+		);
+		expect(bed.server.requests).toHaveLength(0);
+	});
+});
+
+describe('text fields of Create', () => {
+	it.each([
+		['payorFirstName', 'Payor First Name', { first: 'Jane' }, 'an object'],
+		['payorLastName', 'Payor Last Name', ['Doe'], 'a list'],
+		['payorEmail', 'Payor Email', true, 'a boolean (true)'],
+		['referenceId', 'Reference ID', { id: 7 }, 'an object'],
+		['notificationLanguage', 'Notification Language', ['EN'], 'a list'],
+	])('%s from an expression must be text (%s, %p)', async (name, label, value, described) => {
+		const run = await bed.engine.run({
+			items: [{ ...customer(1), value }],
+			parameters: createParameters({ [name]: '={{ $json.value }}' }),
+			onError: 'continueRegularOutput',
+		});
+		expect(run.items[0].json.error).toBe(
+			`Invalid ${label} in item 0: ${label} expected text, got ${described}`,
+		);
+		expect(bed.server.requests).toHaveLength(0);
+	});
+
+	it('accepts a number as Reference ID, as an order number from a spreadsheet', async () => {
+		const run = await bed.engine.run({
+			items: [{ ...customer(1), orderId: 10042 }],
+			parameters: createParameters(),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items[0].json.referenceId).toBe('10042');
+	});
+
+	it('an object in an Additional Field fails the item too', async () => {
+		const run = await bed.engine.run({
+			items: [{ ...customer(1), middle: { name: 'Marie' } }],
+			parameters: createParameters({
+				additionalFields: { payorMiddleName: '={{ $json.middle }}' } as IDataObject,
+			}),
+			onError: 'continueRegularOutput',
+		});
+		expect(run.items[0].json.error).toBe(
+			'Invalid Payor Middle Name in item 0: Payor Middle Name expected text, got an object',
+		);
+	});
+});
+
+describe('a 2xx to a cancel', () => {
+	/** Cancels one session that Flinks answers with 200 and `status` (about another session if `about` says so). */
+	async function cancelAnsweredWith(
+		status: string,
+		{ options = {}, about }: { options?: IDataObject; about?: (otherId: string) => string } = {},
+	) {
+		const [session, other] = bed.server.addSessions(2);
+		const sessionId = about?.(other.sessionId) ?? session.sessionId;
+		bed.server.injectFault({
+			kind: 'reply',
+			status: 200,
+			path: cancelOf(session.sessionId),
+			body: { sessionId, referenceId: 'REF-1', status, statusDetails: null },
+		});
+		const run = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: cancelParameters(options),
+			onError: 'continueRegularOutput',
+		});
+		return { asked: session.sessionId, other: other.sessionId, json: run.items[0].json };
+	}
+
+	it.each(['Initiated', 'Pending'])(
+		'with status %s is an error, not a cancellation',
+		async (status) => {
+			const { asked, json } = await cancelAnsweredWith(status);
+			expect(json.error).toBe(
+				`Cancelling session ${asked}: Flinks answered HTTP 200 but the session is ${status}, not Cancelled`,
+			);
+		},
+	);
+
+	it.each(['Completed', 'Expired', 'Failed'])(
+		'with the final status %s reports it as already ended',
+		async (status) => {
+			const { json } = await cancelAnsweredWith(status);
+			expect(json).toMatchObject({ status, alreadyEnded: true, cancelledAt: null });
+		},
+	);
+
+	it('with a final status is an error when If Session Already Ended is Treat as Error', async () => {
+		const { asked, json } = await cancelAnsweredWith('Completed', {
+			options: { ifAlreadyEnded: 'error' },
+		});
+		expect(json.error).toBe(
+			`Session ${asked} has already ended (status Completed); Flinks answered HTTP 200`,
+		);
+	});
+
+	it('about another session is an error', async () => {
+		const { asked, other, json } = await cancelAnsweredWith('Cancelled', { about: (id) => id });
+		expect(json.error).toBe(
+			`Cancelling session ${asked}: Flinks answered HTTP 200 about another session (${other})`,
+		);
+	});
+});
+
+describe('stopping the execution', () => {
+	it('starts no new request and ends a backoff wait at once', async () => {
+		const sessions = bed.server.addSessions(10);
+		bed.server.injectFault({
+			...CANCELS,
+			kind: 'status',
+			status: 503,
+			retryAfter: '30',
+			times: Infinity,
+		});
+		let cancelsAtStop = 0;
+		let stoppedAt = 0;
+		const run = await bed.engine.run({
+			items: sessions.map((s) => ({ sessionId: s.sessionId })),
+			parameters: cancelParameters({ concurrency: 2 }),
+			onStarted: (execution) =>
+				atNthRequest(bed.server, CANCELS, 2, () => {
+					cancelsAtStop = bed.server.count(CANCELS);
+					stoppedAt = Date.now();
+					execution.cancel();
+				}),
+		});
+
+		// The 30 s Retry-After wait ends with the execution, well before it would have.
+		expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+		expect(bed.server.count(CANCELS)).toBe(cancelsAtStop);
+		expect(run.items).toHaveLength(0);
+		expect(everythingVisible(bed, run)).not.toContain(bed.server.clientSecret);
+	}, 60_000);
+});
+
+describe('options from expressions', () => {
+	it.each([
+		[
+			'timeout',
+			'={{ "abc" }}',
+			'Timeout',
+			'expected a number from 1 to 3600000, got the text "abc"',
+		],
+		[
+			'concurrency',
+			'={{ -1 }}',
+			'Concurrency',
+			'expected a number from 0 to 100, got a number (-1)',
+		],
+		['maxRetries', '={{ {} }}', 'Max Retries', 'expected a number from 0 to 10, got an object'],
+		[
+			'ifAlreadyEnded',
+			'={{ "maybe" }}',
+			'If Session Already Ended',
+			'expected returnStatus or error, got the text "maybe"',
+		],
+	])(
+		'a bad %s fails every item before any request, naming the option',
+		async (name, value, label, problem) => {
+			const sessions = bed.server.addSessions(2);
+			const items = sessions.map((s) => ({ sessionId: s.sessionId }));
+			const parameters = cancelParameters({ [name]: value });
+			const stopped = await bed.engine.run({ items, parameters });
+			const continued = await bed.engine.run({
+				items,
+				parameters,
+				onError: 'continueRegularOutput',
+			});
+
+			const message = `Invalid Options › ${label}: ${problem}`;
+			expect(stopped.error?.message).toBe(message);
+			// With Continue On Fail every item still gets its own (error) item.
+			expect(continued.items).toEqual([
+				{ json: { error: message }, pairedItem: { item: 0 } },
+				{ json: { error: message }, pairedItem: { item: 1 } },
+			]);
+			expect(bed.server.requests).toHaveLength(0);
+		},
+	);
+
+	it('accepts numbers given as text', async () => {
+		const [session] = bed.server.addSessions(1);
+		const run = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: cancelParameters({ timeout: '={{ "5000" }}', maxRetries: '={{ "1" }}' }),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items[0].json.status).toBe('Cancelled');
+	});
+});
