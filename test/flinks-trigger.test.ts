@@ -266,6 +266,20 @@ describe('Flinks Trigger › Confirm With Flinks', () => {
 		expect(bed.server.count(DETAILS)).toBe(1);
 	});
 
+	it("keeps the event's statusDetails and referenceId where Get Details has none", async () => {
+		const trigger = await bed.activate({ confirmWithFlinks: true });
+		const session = bed.server.addSession({ referenceId: null });
+		const event = bed.webhooks.finish(session.sessionId, 'Failed', {
+			referenceId: 'ORDER-8',
+			statusDetails: 'EFT0501',
+		});
+
+		await bed.webhooks.deliver(trigger.url, event);
+		expect(itemsOf(trigger)).toMatchObject([
+			{ referenceId: 'ORDER-8', status: 'Failed', statusDetails: 'EFT0501', confirmed: true },
+		]);
+	});
+
 	it('starts nothing for a session Flinks does not know, and says so in the log', async () => {
 		const trigger = await bed.activate({ confirmWithFlinks: true });
 		const answer = await bed.webhooks.deliver(trigger.url, {

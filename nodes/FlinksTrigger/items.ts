@@ -32,7 +32,8 @@ const NOT_CONFIRMED: Omit<
 
 /**
  * With Confirm With Flinks: Get Details' keys, filled from Flinks when it answered, else from
- * the event (`confirmed: false` and why), so downstream nodes always find the same keys.
+ * the event (`confirmed: false` and why), so downstream nodes always find the same keys. Get
+ * Details documents no `statusDetails` (and may omit `referenceId`): the event's fill the gap.
  */
 export function confirmedItem(
 	item: IDataObject,
@@ -41,7 +42,11 @@ export function confirmedItem(
 	const { event, occurredAt, ...fromEvent } = item;
 	const session =
 		confirmation.outcome === 'confirmed'
-			? confirmation.details
+			? {
+					...confirmation.details,
+					referenceId: confirmation.details.referenceId ?? fromEvent.referenceId,
+					statusDetails: confirmation.details.statusDetails ?? fromEvent.statusDetails,
+				}
 			: { ...fromEvent, ...NOT_CONFIRMED };
 	return {
 		...session,
