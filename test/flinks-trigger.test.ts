@@ -413,6 +413,18 @@ describe('Flinks Trigger › set-up and secrets', () => {
 		expect((await bed.webhooks.deliver(trigger.url, { status: 'Completed' })).status).toBe(404);
 	});
 
+	it('fails an execution with a clear error when the credential has no secret', async () => {
+		bed.engine.setStoredCredentials({ secret: '' });
+		const trigger = await bed.activate();
+		const answer = await bed.webhooks.deliver(trigger.url, { status: 'Completed' }, { secret: '' });
+
+		// n8n answers 500 and records the failed execution, as for any trigger that throws.
+		expect(answer.status).toBe(500);
+		expect(trigger.executions.map((run) => run.data.resultData.error?.message)).toEqual([
+			'The Flinks Webhook credential has no secret',
+		]);
+	});
+
 	it('checks the shape of the webhook secret in the credential test', async () => {
 		const test = new FlinksTrigger().methods.credentialTest.flinksWebhookSecret;
 		const context = new CredentialTestContext();
