@@ -1,15 +1,12 @@
 import type {
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
 	IHookFunctions,
 	IDataObject,
-	INodeCredentialTestResult,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { confirmSession } from './confirm';
 import { readSettings, triggerProperties } from './description';
@@ -17,10 +14,9 @@ import type { FlinksEvent } from './event';
 import { parseEventBody, readFlinksEvent, staleEventProblem } from './event';
 import { confirmedItem, eventItem } from './items';
 import { isRepeat } from './repeats';
+import { testWebhookSecret, webhookSecret } from './secret';
 import type { RequestHeaders } from './signature';
 import { checkSignature, describeSignatureProblem } from './signature';
-
-const WEBHOOK_CREDENTIAL_TYPE = 'flinksWebhookApi';
 
 /** The parts of n8n's webhook request and response the trigger uses (plain Node.js http). */
 interface DeliveryRequest {
@@ -65,32 +61,7 @@ export class FlinksTrigger implements INodeType {
 		properties: triggerProperties,
 	};
 
-	methods = {
-		credentialTest: {
-			// Flinks has no endpoint that could check a webhook secret: check what can be checked.
-			async flinksWebhookSecret(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				const secret = credential.data?.secret;
-				if (typeof secret !== 'string' || secret === '') {
-					return { status: 'Error', message: 'Enter the secret Flinks gave you for this webhook' };
-				}
-				if (secret.trim() !== secret) {
-					return {
-						status: 'Error',
-						message:
-							'The secret starts or ends with a space or line break; paste it again without them',
-					};
-				}
-				return {
-					status: 'OK',
-					message:
-						'Secret saved. Flinks cannot be asked to check it: deliveries signed with another secret are refused (401) and logged.',
-				};
-			},
-		},
-	};
+	methods = { credentialTest: { flinksWebhookSecret: testWebhookSecret } };
 
 	// Flinks registers webhook URLs only through its support desk: there is nothing to create or
 	// delete through an API, so activation succeeds without a request and the notice says what to do.
@@ -159,14 +130,6 @@ async function rawBodyOf(request: DeliveryRequest): Promise<Buffer | undefined> 
 		await request.readRawBody();
 	}
 	return Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
-}
-
-async function webhookSecret(ctx: IWebhookFunctions): Promise<string> {
-	const { secret } = await ctx.getCredentials<{ secret?: unknown }>(WEBHOOK_CREDENTIAL_TYPE);
-	if (typeof secret === 'string' && secret !== '') return secret;
-	throw new NodeOperationError(ctx.getNode(), 'The Flinks Webhook credential has no secret', {
-		description: 'Open the credential and enter the HMAC secret Flinks gave you for this webhook.',
-	});
 }
 
 function isRepeatOf(ctx: IWebhookFunctions, event: FlinksEvent, windowMs: number, now: number) {
