@@ -281,13 +281,37 @@ function checkManifest(manifest: Manifest, files: PackedFile[], folder: string):
 		(manifest.n8n?.nodes?.length ?? 0) > 0 && missing.length === 0,
 		missing.length ? `missing: ${missing.join(', ')}` : declared.join('\n'),
 	);
-	if (missing.length === 0) checkIcons(manifest, packedPaths, folder);
+	if (missing.length === 0) {
+		const declaredClasses = loadDeclaredClasses(manifest, folder);
+		checkIcons(declaredClasses, packedPaths, folder);
+		checkNodeContracts(declaredClasses);
+	}
 }
 
 type IconValue = string | { light?: string; dark?: string } | undefined;
 
-/** Loads each declared class from the unpacked tarball and checks the icon files it names. */
-function checkIcons(manifest: Manifest, packedPaths: Set<string>, folder: string): void {
+interface PackedNodeDescription {
+	icon?: IconValue;
+	group?: string[];
+	inputs?: unknown[];
+	usableAsTool?: unknown;
+	credentials?: Array<{ name: string }>;
+	webhooks?: Array<{ name: string }>;
+}
+
+interface PackedClass {
+	file: string;
+	kind: 'node' | 'credential';
+	instance: {
+		name?: string;
+		icon?: IconValue;
+		description?: PackedNodeDescription;
+		webhookMethods?: Record<string, Record<string, unknown>>;
+	};
+}
+
+/** Instantiates each declared class from the unpacked tarball, as n8n does when it loads them. */
+function loadDeclaredClasses(manifest: Manifest, folder: string): PackedClass[] {
 	// The unpacked package resolves its peer dependency like an install in n8n would.
 	const modules = path.join(folder, 'node_modules');
 	if (!existsSync(modules)) {
@@ -302,11 +326,12 @@ function checkIcons(manifest: Manifest, packedPaths: Set<string>, folder: string
 		...(manifest.n8n?.credentials ?? []).map((file) => ({ file, kind: 'credential' as const })),
 	];
 	const loadPacked = createRequire(path.join(folder, 'package.json'));
+	const loaded: PackedClass[] = [];
 	for (const { file, kind } of entries) {
 		const exported = loadPacked(path.join(folder, file)) as Record<string, unknown>;
 		// n8n instantiates the exported class; helper functions beside it do not count.
 		const classes = Object.values(exported).filter(
-			(value): value is new () => unknown =>
+			(value): value is new () => PackedClass['instance'] =>
 				typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value)),
 		);
 		if (classes.length !== 1) {
@@ -317,7 +342,53 @@ function checkIcons(manifest: Manifest, packedPaths: Set<string>, folder: string
 			);
 			continue;
 		}
-		const instance = new classes[0]() as { icon?: IconValue; description?: { icon?: IconValue } };
+		loaded.push({ file, kind, instance: new classes[0]() });
+	}
+	return loaded;
+}
+
+/**
+ * Each packed node names only credentials this package declares; a trigger is no AI tool, has no
+ * inputs, and implements checkExists, create and delete for every webhook it declares.
+ */
+function checkNodeContracts(classes: PackedClass[]): void {
+	const declared = new Set(
+		classes.filter((entry) => entry.kind === 'credential').map((entry) => entry.instance.name),
+	);
+	for (const { file, kind, instance } of classes) {
+		if (kind !== 'node') continue;
+		const description = instance.description ?? {};
+		const problems = (description.credentials ?? [])
+			.filter((credential) => !declared.has(credential.name))
+			.map((credential) => `names credential ${credential.name}, not declared in n8n.credentials`);
+		const isTrigger = description.group?.includes('trigger') === true;
+		if (isTrigger && description.usableAsTool !== undefined)
+			problems.push('a trigger sets usableAsTool');
+		if (isTrigger && description.inputs?.length) problems.push('a trigger has inputs');
+		for (const webhook of description.webhooks ?? []) {
+			const methods = instance.webhookMethods?.[webhook.name] ?? {};
+			for (const method of ['checkExists', 'create', 'delete']) {
+				if (typeof methods[method] !== 'function') {
+					problems.push(
+						`webhook "${webhook.name}" has no webhookMethods.${webhook.name}.${method}`,
+					);
+				}
+			}
+		}
+		const checked = isTrigger
+			? 'credentials, trigger conventions, webhook lifecycle'
+			: 'credentials';
+		record(
+			`node ${path.basename(file)}: ${checked}`,
+			problems.length === 0,
+			problems.length ? problems.join('\n') : undefined,
+		);
+	}
+}
+
+/** Checks the icon files each declared class names. */
+function checkIcons(classes: PackedClass[], packedPaths: Set<string>, folder: string): void {
+	for (const { file, kind, instance } of classes) {
 		const icon = kind === 'node' ? instance.description?.icon : instance.icon;
 		const label = `${kind} ${path.basename(file)} icon`;
 		if (typeof icon !== 'object' || !icon.light || !icon.dark) {

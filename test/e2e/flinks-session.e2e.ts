@@ -4,17 +4,20 @@ import { randomBytes } from 'crypto';
 import { FakeFlinksServer } from '../helpers/fake-flinks-server';
 import { INSTALLS_ENV, TARBALL_ENV } from './global-setup';
 import type { N8nInstall } from './n8n-install';
-import type { CredentialFile, N8nRun } from './n8n-sandbox';
+import type { N8nRun } from './n8n-sandbox';
 import { N8nSandbox } from './n8n-sandbox';
 import { CREDENTIAL_TYPE } from './package-tarball';
 import { SAMPLE_SESSIONS, seedSampleSessions } from './sample-sessions';
 import type { CredentialRef, ExecutionResult, WorkflowFile } from './workflows';
 import {
 	cancelWorkflow,
+	credentialFile,
 	EXAMPLE_CREDENTIAL,
+	EXAMPLE_WEBHOOK_CREDENTIAL,
 	EXAMPLES,
 	FIXTURE_FLINKS_NODE,
 	flinksNodes,
+	flinksTriggers,
 	loadExample,
 	manualTwin,
 	nodeNamed,
@@ -23,6 +26,8 @@ import {
 	prepared,
 	ranNodes,
 	triggerNode,
+	triggerNodes,
+	WEBHOOK_CREDENTIAL_TYPE,
 } from './workflows';
 
 const installs = JSON.parse(process.env[INSTALLS_ENV] ?? '[]') as N8nInstall[];
@@ -42,24 +47,6 @@ const credentials = {
 	hostile: { id: 'e2eFlinksHostile', name: 'Flinks Pay (hostile gateway)' },
 } satisfies Record<string, CredentialRef>;
 
-function credentialFile(
-	ref: CredentialRef,
-	server: FakeFlinksServer,
-	clientSecret: string,
-): CredentialFile {
-	return {
-		...ref,
-		type: CREDENTIAL_TYPE,
-		data: {
-			environment: 'custom',
-			baseUrl: server.baseUrl,
-			clientId: server.clientId,
-			clientSecret,
-			xClientId: '',
-		},
-	};
-}
-
 function executionOf(run: N8nRun): ExecutionResult {
 	if (!run.execution) {
 		throw new Error(`n8n printed no run data (exit ${run.exitCode})\n${run.stdout}\n${run.stderr}`);
@@ -78,14 +65,23 @@ describe('examples/', () => {
 	});
 
 	it.each(Object.values(EXAMPLES))(
-		'%s references the Flinks credential by its placeholder and has one trigger',
+		'%s references the Flinks credentials by their placeholders and has a trigger',
 		(file) => {
 			const workflow = loadExample(file);
-			expect(triggerNode(workflow)).toBeDefined();
+			expect(triggerNodes(workflow).length).toBeGreaterThan(0);
 			const nodes = flinksNodes(workflow);
-			expect(nodes.length).toBeGreaterThan(0);
+			const triggers = flinksTriggers(workflow);
+			expect(nodes.length + triggers.length).toBeGreaterThan(0);
 			for (const node of nodes) {
 				expect(node.credentials).toEqual({ [CREDENTIAL_TYPE]: EXAMPLE_CREDENTIAL });
+			}
+			for (const trigger of triggers) {
+				expect(trigger.credentials).toEqual({
+					[WEBHOOK_CREDENTIAL_TYPE]: EXAMPLE_WEBHOOK_CREDENTIAL,
+					...(trigger.parameters.confirmWithFlinks
+						? { [CREDENTIAL_TYPE]: EXAMPLE_CREDENTIAL }
+						: {}),
+				});
 			}
 		},
 	);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 
+import type { CredentialFile } from './n8n-sandbox';
 import { CREDENTIAL_TYPE, NODE_TYPE, REPO_ROOT } from './package-tarball';
 
 export interface WorkflowNode {
@@ -71,13 +72,42 @@ export const EXAMPLES = {
 	crm: 'crm-triggered-cancellation.json',
 	scheduledCleanup: 'scheduled-stale-session-cleanup.json',
 	abandonedFlow: 'abandoned-payment-flow-cleanup.json',
+	paymentEnded: 'payment-ended-mark-paid-or-alert.json',
+	requestAndReact: 'request-payment-react-when-it-ends.json',
 } as const;
+
+/** The Flinks Trigger's type once n8n loads the package, and its webhook credential. */
+export const TRIGGER_TYPE = 'n8n-nodes-flinks.flinksTrigger';
+export const WEBHOOK_CREDENTIAL_TYPE = 'flinksWebhookApi';
+export const EXAMPLE_WEBHOOK_CREDENTIAL: CredentialRef = {
+	id: 'flinksWebhookApiCredential',
+	name: 'Flinks Webhook account',
+};
 
 /** The credential every example references until the user (or the suite) picks one. */
 export const EXAMPLE_CREDENTIAL: CredentialRef = {
 	id: 'flinksPayApiCredential',
 	name: 'Flinks Pay account',
 };
+
+/** A Flinks Pay API credential for `n8n import:credentials`, pointing at a (fake) Flinks. */
+export function credentialFile(
+	ref: CredentialRef,
+	server: { baseUrl: string; clientId: string },
+	clientSecret: string,
+): CredentialFile {
+	return {
+		...ref,
+		type: CREDENTIAL_TYPE,
+		data: {
+			environment: 'custom',
+			baseUrl: server.baseUrl,
+			clientId: server.clientId,
+			clientSecret,
+			xClientId: '',
+		},
+	};
+}
 
 export function loadExample(file: string): WorkflowFile {
 	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowFile;
@@ -87,34 +117,52 @@ export function flinksNodes(workflow: WorkflowFile): WorkflowNode[] {
 	return workflow.nodes.filter((node) => node.type === NODE_TYPE);
 }
 
+export function flinksTriggers(workflow: WorkflowFile): WorkflowNode[] {
+	return workflow.nodes.filter((node) => node.type === TRIGGER_TYPE);
+}
+
 export function nodeNamed(workflow: WorkflowFile, name: string): WorkflowNode {
 	const node = workflow.nodes.find((candidate) => candidate.name === name);
 	if (!node) throw new Error(`Workflow "${workflow.name}" has no node "${name}"`);
 	return node;
 }
 
-/** The trigger a user's run starts from (there is exactly one in each example). */
-export function triggerNode(workflow: WorkflowFile): WorkflowNode {
-	const triggers = workflow.nodes.filter(
+export function triggerNodes(workflow: WorkflowFile): WorkflowNode[] {
+	return workflow.nodes.filter(
 		(node) => /trigger$/i.test(node.type) || node.type === 'n8n-nodes-base.webhook',
 	);
+}
+
+/** The trigger a user's run starts from, in examples that have exactly one. */
+export function triggerNode(workflow: WorkflowFile): WorkflowNode {
+	const triggers = triggerNodes(workflow);
 	if (triggers.length !== 1) {
 		throw new Error(`Workflow "${workflow.name}" has ${triggers.length} triggers, expected one`);
 	}
 	return triggers[0];
 }
 
-/** A copy with an id (n8n accepts up to 21 characters), and every Flinks node on `credential`. */
+/**
+ * A copy with an id (n8n accepts up to 21 characters), every Flinks node on `credential`, and
+ * every Flinks Trigger also on `webhookCredential`.
+ */
 export function prepared(
 	workflow: WorkflowFile,
 	id: string,
 	credential: CredentialRef,
+	webhookCredential?: CredentialRef,
 ): WorkflowFile {
 	const copy = structuredClone(workflow);
 	copy.id = id;
 	copy.name = `${workflow.name} [${id}]`;
 	for (const node of flinksNodes(copy)) {
 		node.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
+	}
+	for (const node of flinksTriggers(copy)) {
+		node.credentials = {
+			...(webhookCredential ? { [WEBHOOK_CREDENTIAL_TYPE]: webhookCredential } : {}),
+			[CREDENTIAL_TYPE]: { id: credential.id, name: credential.name },
+		};
 	}
 	return copy;
 }

@@ -554,7 +554,7 @@ export class N8nEngine {
 
 	private readonly credentialType: string;
 
-	private readonly nodeTypes: NodeTypesRegistry;
+	protected readonly nodeTypes: NodeTypesRegistry;
 
 	private readonly credentialTypes: Map<string, ICredentialType>;
 
@@ -582,17 +582,18 @@ export class N8nEngine {
 		return new Credentials(this.credentialRef, row.type, row.data).getData();
 	}
 
-	setStoredCredentials(data: ICredentialDataDecryptedObject): void {
-		const row = {
-			id: this.credentialRef.id as string,
-			name: this.credentialRef.name,
-			type: this.credentialType,
-		};
+	/** Stores the credential nodes use (or, given a type and reference, another one beside it). */
+	setStoredCredentials(
+		data: ICredentialDataDecryptedObject,
+		type = this.credentialType,
+		ref: INodeCredentialsDetails = this.credentialRef,
+	): void {
+		const row = { id: ref.id as string, name: ref.name, type };
 		this.table.set(row.id, { ...row, data: encrypt(row, data) });
 	}
 
 	/** Cf. packages/cli/src/workflow-execute-additional-data.ts getBase() */
-	private additionalData(): IWorkflowExecuteAdditionalData {
+	protected additionalData(): IWorkflowExecuteAdditionalData {
 		const notSupported = async (): Promise<never> => {
 			throw new ApplicationError('Not supported by the test engine');
 		};

@@ -1,0 +1,158 @@
+import type {
+	IHookFunctions,
+	IDataObject,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { confirmSession } from './confirm';
+import { readSettings, triggerProperties } from './description';
+import type { FlinksEvent } from './event';
+import { parseEventBody, readFlinksEvent, staleEventProblem } from './event';
+import { confirmedItem, eventItem } from './items';
+import { isRepeat } from './repeats';
+import { testWebhookSecret, webhookSecret } from './secret';
+import type { RequestHeaders } from './signature';
+import { checkSignature, describeSignatureProblem } from './signature';
+
+/** The parts of n8n's webhook request and response the trigger uses (plain Node.js http). */
+interface DeliveryRequest {
+	headers: RequestHeaders;
+	contentType?: string;
+	rawBody?: Buffer;
+	readRawBody(): Promise<void>;
+}
+
+interface DeliveryResponse {
+	writeHead(statusCode: number, headers: Record<string, string>): unknown;
+	end(body: string): unknown;
+}
+
+export class FlinksTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Flinks Trigger',
+		name: 'flinksTrigger',
+		icon: {
+			light: 'file:../FlinksSession/flinks.svg',
+			dark: 'file:../FlinksSession/flinks.dark.svg',
+		},
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"On " + $parameter["events"].join(", ")}}',
+		description:
+			'Starts the workflow when a Flinks Pay e-Transfer session completes, fails or is cancelled',
+		defaults: { name: 'Flinks Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'flinksWebhookApi', required: true, testedBy: 'flinksWebhookSecret' },
+			{
+				name: 'flinksPayApi',
+				required: true,
+				displayOptions: { show: { confirmWithFlinks: [true] } },
+			},
+		],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
+		properties: triggerProperties,
+	};
+
+	methods = { credentialTest: { flinksWebhookSecret: testWebhookSecret } };
+
+	// Flinks registers webhook URLs only through its support desk: there is nothing to create or
+	// delete through an API, so activation succeeds without a request and the notice says what to do.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject() as unknown as DeliveryRequest;
+		const response = this.getResponseObject() as unknown as DeliveryResponse;
+		const rawBody = await rawBodyOf(request);
+		const secret = await webhookSecret(this);
+		const signature = checkSignature(rawBody ?? Buffer.alloc(0), request.headers, secret);
+		if (!signature.valid)
+			return refuse(this, response, 401, describeSignatureProblem(signature.problem));
+
+		const body = rawBody && parseEventBody(rawBody);
+		if (!body) return refuse(this, response, 400, 'The delivery body is not a JSON object');
+		const event = readFlinksEvent(body);
+		const settings = readSettings(this);
+		const receivedAt = Date.now();
+		const stale = staleEventProblem(event.occurredAt, receivedAt, settings.replayWindowMs);
+		if (stale) return refuse(this, response, 401, stale);
+
+		if (event.status === null || !settings.statuses.has(event.status)) {
+			return acknowledge(
+				this,
+				`Not an event this trigger starts on (status ${event.status ?? 'missing'})`,
+			);
+		}
+		if (isRepeatOf(this, event, settings.repeatWindowMs, receivedAt)) {
+			return acknowledge(this, `Repeat of session ${event.sessionId} reaching ${event.status}`);
+		}
+
+		const item = eventItem(event, body, receivedAt);
+		if (!settings.confirmWithFlinks) return { workflowData: [[{ json: item }]] };
+		const confirmation = await confirmSession(this, event.sessionId);
+		if (confirmation.outcome === 'unknownSession') {
+			this.logger.warn(
+				`Flinks Trigger: Flinks does not know session ${event.sessionId} (Get Details answered 404), so the ${event.status} event started nothing. Check that the Flinks Pay API credential uses the environment that sends the webhooks.`,
+			);
+			return acknowledge(this, `Flinks does not know session ${event.sessionId}`);
+		}
+		if (confirmation.outcome === 'unconfirmed') {
+			this.logger.warn(
+				`Flinks Trigger: session ${event.sessionId} not confirmed: ${confirmation.reason}`,
+			);
+		}
+		return { workflowData: [[{ json: confirmedItem(item, confirmation) }]] };
+	}
+}
+
+/** n8n has read the raw body for this node already (version 1 webhooks always are); else read it. */
+async function rawBodyOf(request: DeliveryRequest): Promise<Buffer | undefined> {
+	if (!Buffer.isBuffer(request.rawBody) && request.contentType !== 'multipart/form-data') {
+		await request.readRawBody();
+	}
+	return Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
+}
+
+function isRepeatOf(ctx: IWebhookFunctions, event: FlinksEvent, windowMs: number, now: number) {
+	if (windowMs === 0 || event.sessionId === null || event.status === null) return false;
+	const scope = `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().id}`;
+	return isRepeat({ scope, sessionId: event.sessionId, status: event.status }, windowMs, now);
+}
+
+/** Answers a delivery that must start nothing, and says why in n8n's log (never the body). */
+function refuse(
+	ctx: IWebhookFunctions,
+	response: DeliveryResponse,
+	statusCode: 400 | 401,
+	message: string,
+): IWebhookResponseData {
+	ctx.logger.warn(`Flinks Trigger refused a delivery (HTTP ${statusCode}): ${message}`);
+	response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' });
+	response.end(JSON.stringify({ message }));
+	return { noWebhookResponse: true };
+}
+
+/** A genuine delivery that starts nothing: n8n answers 200 with this message. */
+function acknowledge(ctx: IWebhookFunctions, message: string): IWebhookResponseData {
+	ctx.logger.debug(`Flinks Trigger: ${message}`);
+	return { webhookResponse: { message } as IDataObject };
+}

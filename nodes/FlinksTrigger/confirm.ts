@@ -1,0 +1,80 @@
+import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+
+import { flinksBaseUrl } from '../../credentials/FlinksPayApi.credentials';
+import type { SessionDetails } from '../FlinksSession/shared/details';
+import { readSessionDetails } from '../FlinksSession/shared/details';
+
+export const PAY_CREDENTIAL_TYPE = 'flinksPayApi';
+
+/** Flinks waits for the answer to its delivery while the trigger asks: keep it short. */
+export const CONFIRM_TIMEOUT_MS = 10_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type Confirmation =
+	| { outcome: 'confirmed'; details: SessionDetails }
+	/** Flinks answered 404: the event is about a session it does not know. */
+	| { outcome: 'unknownSession' }
+	/** Flinks could not say; `reason` is safe to show (no secret, no token). */
+	| { outcome: 'unconfirmed'; reason: string };
+
+/**
+ * Looks the event's session up with Get Details (`GET /api/v2/sessions/{id}/details`), once:
+ * Flinks does not resend a delivery, so a failure here must not cost the event.
+ */
+export async function confirmSession(
+	ctx: IWebhookFunctions,
+	sessionId: string | null,
+): Promise<Confirmation> {
+	if (sessionId === null || !UUID.test(sessionId)) {
+		return {
+			outcome: 'unconfirmed',
+			reason: 'The event carries no session ID that is a UUID, so Flinks was not asked',
+		};
+	}
+	let body: unknown;
+	try {
+		body = await requestSessionDetails(ctx, sessionId);
+	} catch (error) {
+		const status = httpStatusOf(error);
+		if (status === 404) return { outcome: 'unknownSession' };
+		return {
+			outcome: 'unconfirmed',
+			reason:
+				status === undefined
+					? `Could not reach Flinks: ${(error as Error).message}`
+					: `Flinks answered HTTP ${status} to Get Details`,
+		};
+	}
+	const details = readSessionDetails(body, sessionId);
+	if (!details) {
+		return {
+			outcome: 'unconfirmed',
+			reason: 'Flinks answered Get Details without a session status',
+		};
+	}
+	return { outcome: 'confirmed', details };
+}
+
+/**
+ * The trigger's one request. Sent in throwing mode so that n8n renews an expired token after a
+ * 401 itself; redirects are not followed, so the token only ever goes to the credential's host.
+ */
+async function requestSessionDetails(ctx: IWebhookFunctions, sessionId: string): Promise<unknown> {
+	const credentials = await ctx.getCredentials(PAY_CREDENTIAL_TYPE);
+	const xClientId = String(credentials.xClientId ?? '').trim();
+	const options: IHttpRequestOptions = {
+		method: 'GET',
+		url: `${flinksBaseUrl(credentials)}/api/v2/sessions/${encodeURIComponent(sessionId)}/details`,
+		headers: { Accept: 'application/json', ...(xClientId ? { 'x-client-id': xClientId } : {}) },
+		json: true,
+		timeout: CONFIRM_TIMEOUT_MS,
+		disableFollowRedirect: true,
+	};
+	return await ctx.helpers.httpRequestWithAuthentication.call(ctx, PAY_CREDENTIAL_TYPE, options);
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+	const status = Number((error as IDataObject).httpCode);
+	return Number.isInteger(status) && status >= 100 ? status : undefined;
+}

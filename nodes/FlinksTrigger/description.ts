@@ -1,0 +1,106 @@
+import type { INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+
+/** The statuses Flinks sends webhooks for, as `normalizeStatus` spells them. */
+const EVENT_STATUSES = { cancelled: 'Cancelled', completed: 'Completed', failed: 'Failed' };
+
+const DEFAULT_REPEAT_WINDOW_MINUTES = 60;
+const DEFAULT_REPLAY_WINDOW_MINUTES = 5;
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			'Flinks registers webhook URLs through its support desk, not through n8n: open a ticket with the <b>Production URL</b> shown under Webhook URLs above and the environment (sandbox or production). Flinks then gives you the secret for the Flinks Webhook credential. Publishing this workflow registers nothing at Flinks.',
+		name: 'setupNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		options: [
+			{
+				name: 'Cancelled',
+				value: 'cancelled',
+				description: 'The session was cancelled (Flinks also spells it Canceled)',
+			},
+			{ name: 'Completed', value: 'completed', description: 'The customer paid' },
+			{ name: 'Failed', value: 'failed', description: 'The payment failed' },
+		],
+		default: ['cancelled', 'completed', 'failed'],
+		description:
+			'Which final session states start the workflow. Other events are acknowledged and start nothing.',
+	},
+	{
+		displayName: 'Confirm With Flinks',
+		name: 'confirmWithFlinks',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to look each event's session up with Get Details and output Flinks' own current state (needs a Flinks Pay API credential)",
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Ignore Repeats',
+				name: 'ignoreRepeats',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether an event for a session that already reached the same status within the Repeat Window starts no second execution (Flinks may deliver an event twice)',
+			},
+			{
+				displayName: 'Repeat Window (Minutes)',
+				name: 'repeatWindow',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_REPEAT_WINDOW_MINUTES,
+				description: 'How long Ignore Repeats remembers a session and status',
+			},
+			{
+				displayName: 'Replay Window (Minutes)',
+				name: 'replayWindow',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: DEFAULT_REPLAY_WINDOW_MINUTES,
+				description:
+					'Events dated earlier than this (or more than a minute ahead of this server) are refused with 401, so a captured delivery cannot be replayed. 0 turns the check off.',
+			},
+		],
+	},
+];
+
+export interface TriggerSettings {
+	/** Normalized statuses that start the workflow. */
+	statuses: Set<string>;
+	confirmWithFlinks: boolean;
+	/** 0 when Ignore Repeats is off. */
+	repeatWindowMs: number;
+	/** 0 when the replay check is off. */
+	replayWindowMs: number;
+}
+
+export function readSettings(ctx: IWebhookFunctions): TriggerSettings {
+	const events = ctx.getNodeParameter('events', []) as Array<keyof typeof EVENT_STATUSES>;
+	const options = ctx.getNodeParameter('options', {}) as {
+		ignoreRepeats?: boolean;
+		repeatWindow?: number;
+		replayWindow?: number;
+	};
+	const minutes = (value: number | undefined, fallback: number) =>
+		Math.max(0, value ?? fallback) * 60_000;
+	return {
+		statuses: new Set(events.map((event) => EVENT_STATUSES[event]).filter(Boolean)),
+		confirmWithFlinks: ctx.getNodeParameter('confirmWithFlinks', false) as boolean,
+		repeatWindowMs:
+			options.ignoreRepeats === false
+				? 0
+				: minutes(options.repeatWindow, DEFAULT_REPEAT_WINDOW_MINUTES),
+		replayWindowMs: minutes(options.replayWindow, DEFAULT_REPLAY_WINDOW_MINUTES),
+	};
+}

@@ -1,0 +1,33 @@
+/**
+ * Which (session, status) pairs each trigger node started an execution for lately. The memory
+ * lives in the n8n process that answers the webhook (the main process, or in queue mode each
+ * webhook process on its own) and is gone after a restart; see README › Flinks Trigger.
+ */
+const lastStarted = new Map<string, number>();
+
+/** Bounds the memory whatever the traffic (about 1 MB); past it, the oldest pair is forgotten. */
+const MAX_REMEMBERED = 10_000;
+
+export interface RepeatKey {
+	/** The trigger node, e.g. `<workflow id>/<node id>`: workflows never share their memory. */
+	scope: string;
+	sessionId: string;
+	status: string;
+}
+
+/**
+ * True when the same session reached the same status at this node within `windowMs`;
+ * otherwise remembers it from `now` and returns false.
+ */
+export function isRepeat(key: RepeatKey, windowMs: number, now: number): boolean {
+	const id = [key.scope, key.sessionId.toLowerCase(), key.status.toLowerCase()].join('\n');
+	const rememberedAt = lastStarted.get(id);
+	if (rememberedAt !== undefined && now - rememberedAt < windowMs) return true;
+
+	lastStarted.delete(id);
+	lastStarted.set(id, now);
+	// Insertion order is age order, as a pair seen again is deleted and set anew.
+	if (lastStarted.size > MAX_REMEMBERED)
+		lastStarted.delete(lastStarted.keys().next().value as string);
+	return false;
+}
