@@ -4,13 +4,14 @@ import { randomBytes } from 'crypto';
 import { FakeFlinksServer } from '../helpers/fake-flinks-server';
 import { INSTALLS_ENV, TARBALL_ENV } from './global-setup';
 import type { N8nInstall } from './n8n-install';
-import type { CredentialFile, N8nRun } from './n8n-sandbox';
+import type { N8nRun } from './n8n-sandbox';
 import { N8nSandbox } from './n8n-sandbox';
 import { CREDENTIAL_TYPE } from './package-tarball';
 import { SAMPLE_SESSIONS, seedSampleSessions } from './sample-sessions';
 import type { CredentialRef, ExecutionResult, WorkflowFile } from './workflows';
 import {
 	cancelWorkflow,
+	credentialFile,
 	EXAMPLE_CREDENTIAL,
 	EXAMPLES,
 	FIXTURE_FLINKS_NODE,
@@ -39,24 +40,6 @@ const credentials = {
 	/** Right client ID, wrong secret. */
 	wrongSecret: { id: 'e2eFlinksWrong', name: 'Flinks Pay (wrong secret)' },
 } satisfies Record<string, CredentialRef>;
-
-function credentialFile(
-	ref: CredentialRef,
-	server: FakeFlinksServer,
-	clientSecret: string,
-): CredentialFile {
-	return {
-		...ref,
-		type: CREDENTIAL_TYPE,
-		data: {
-			environment: 'custom',
-			baseUrl: server.baseUrl,
-			clientId: server.clientId,
-			clientSecret,
-			xClientId: '',
-		},
-	};
-}
 
 function executionOf(run: N8nRun): ExecutionResult {
 	if (!run.execution) {

@@ -2,6 +2,8 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 
+import type { FakeFlinksServer } from '../helpers/fake-flinks-server';
+import type { CredentialFile } from './n8n-sandbox';
 import { CREDENTIAL_TYPE, NODE_TYPE, REPO_ROOT } from './package-tarball';
 
 export interface WorkflowNode {
@@ -78,6 +80,25 @@ export const EXAMPLE_CREDENTIAL: CredentialRef = {
 	id: 'flinksPayApiCredential',
 	name: 'Flinks Pay account',
 };
+
+/** A Flinks Pay API credential on the fake server's custom base URL, as `n8n import:credentials` takes it. */
+export function credentialFile(
+	ref: CredentialRef,
+	server: FakeFlinksServer,
+	clientSecret = server.clientSecret,
+): CredentialFile {
+	return {
+		...ref,
+		type: CREDENTIAL_TYPE,
+		data: {
+			environment: 'custom',
+			baseUrl: server.baseUrl,
+			clientId: server.clientId,
+			clientSecret,
+			xClientId: '',
+		},
+	};
+}
 
 export function loadExample(file: string): WorkflowFile {
 	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowFile;
@@ -166,14 +187,17 @@ export interface CancelWorkflowOptions {
 export const FIXTURE_IDS_NODE = 'Session IDs';
 export const FIXTURE_FLINKS_NODE = 'Cancel session';
 
-/** Manual trigger → Code node with the IDs → Flinks Session Cancel, nothing after. */
-export function cancelWorkflow(options: CancelWorkflowOptions): WorkflowFile {
+/** Flinks Session › Cancel on `{{ $json.sessionId }}`, default options unless given. */
+export function cancelNode(
+	options: Pick<CancelWorkflowOptions, 'credential' | 'onError' | 'ifAlreadyEnded'>,
+	position: [number, number],
+): WorkflowNode {
 	const flinks: WorkflowNode = {
 		id: '00000000-0000-4000-8000-00000000f001',
 		name: FIXTURE_FLINKS_NODE,
 		type: NODE_TYPE,
 		typeVersion: 1,
-		position: [440, 0],
+		position,
 		parameters: {
 			resource: 'session',
 			operation: 'cancel',
@@ -183,6 +207,12 @@ export function cancelWorkflow(options: CancelWorkflowOptions): WorkflowFile {
 		credentials: { [CREDENTIAL_TYPE]: options.credential },
 	};
 	if (options.onError) flinks.onError = options.onError;
+	return flinks;
+}
+
+/** Manual trigger → Code node with the IDs → Flinks Session Cancel, nothing after. */
+export function cancelWorkflow(options: CancelWorkflowOptions): WorkflowFile {
+	const flinks = cancelNode(options, [440, 0]);
 	return {
 		id: options.id,
 		name: `e2e ${options.id}`,
