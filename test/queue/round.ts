@@ -14,6 +14,8 @@ export interface RoundFigures extends RoundPlan {
 	cancelledAtFlinks: number;
 	/** Items that came back as error items (`{ error }`). */
 	errorItems: number;
+	/** Their messages, session IDs blanked out, with how many items carried each. */
+	errorMessages: Map<string, number>;
 	/** Sessions sent whose item did not come back exactly once. */
 	lost: number;
 	/**
@@ -76,6 +78,7 @@ export async function runRound(
 			/^cancell?ed$/i.test(server.session(id)?.status ?? ''),
 		).length,
 		errorItems: items.filter((item) => item.error !== undefined).length,
+		errorMessages: countErrorMessages(items),
 		lost: countLost(sessions, items),
 		cancelledTwice: countCancelledTwice(items, processed),
 		authorizeCalls: requests.filter((r) => r.method === 'POST' && r.path === EXCHANGE_PATH).length,
@@ -103,6 +106,19 @@ async function post(url: string, sessionIds: string[]): Promise<CallResult> {
 	} catch (error) {
 		return { items: [], failure: error instanceof Error ? error.message : String(error) };
 	}
+}
+
+function countErrorMessages(items: Array<Record<string, unknown>>): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const { error } of items) {
+		if (error === undefined) continue;
+		const message = String(error).replace(
+			/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/gi,
+			'<session>',
+		);
+		counts.set(message, (counts.get(message) ?? 0) + 1);
+	}
+	return counts;
 }
 
 /** Every item names the session it was made from (`inputSessionId`, set by the workflow). */

@@ -82,6 +82,8 @@ async function run(teardown: Teardown): Promise<Outcome> {
 		rounds.push(figures);
 		step(roundLine(figures, LIMITS, deployment.workerNames));
 		step(`  executions: ${whichWorkerRanWhat(figures, deployment.workerNames)}`);
+		for (const [message, count] of figures.errorMessages)
+			step(`  error items: ${count} × ${message}`);
 	};
 	await round('Round 1 (fresh credential)');
 	server.revokeTokens();
