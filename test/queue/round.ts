@@ -25,6 +25,8 @@ export interface RoundFigures extends RoundPlan {
 	cancelledTwice: number;
 	authorizeCalls: number;
 	rejected429: number;
+	/** 429s in each 2-second slice from the round's first request: converging windows make them die down. */
+	rejectedOverTime: number[];
 	cancelRequests: number;
 	/** Webhook calls that did not answer 200 with a list of items. */
 	failedCalls: string[];
@@ -39,6 +41,7 @@ interface CallResult {
 const EXCHANGE_PATH = '/api/v1/authorize';
 const CANCEL_PATH = /^\/api\/v2\/sessions\/[^/]+\/cancel$/;
 const CALL_TIMEOUT_MS = 10 * 60_000;
+const SLICE_MS = 2000;
 
 /**
  * Sends `calls` webhook calls at once, each with `sessionsPerCall` new Initiated sessions,
@@ -62,6 +65,7 @@ export async function runRound(
 	const wallMs = performance.now() - started;
 
 	const requests = server.requests.slice(requestsBefore);
+	const firstRequestAt = requests[0]?.at ?? 0;
 	const processed = server.processedCancels.slice(processedBefore);
 	const items = results.flatMap((result) => result.items);
 	const ranOn = deployment.workersByExecution();
@@ -83,6 +87,11 @@ export async function runRound(
 		cancelledTwice: countCancelledTwice(items, processed),
 		authorizeCalls: requests.filter((r) => r.method === 'POST' && r.path === EXCHANGE_PATH).length,
 		rejected429: requests.filter((r) => r.status === 429).length,
+		rejectedOverTime: histogram(
+			requests.filter((r) => r.status === 429).map((r) => r.at - firstRequestAt),
+			SLICE_MS,
+			wallMs,
+		),
 		cancelRequests: requests.filter((r) => CANCEL_PATH.test(r.path)).length,
 		failedCalls: results.flatMap((result) => (result.failure ? [result.failure] : [])),
 		executions,
@@ -106,6 +115,16 @@ async function post(url: string, sessionIds: string[]): Promise<CallResult> {
 	} catch (error) {
 		return { items: [], failure: error instanceof Error ? error.message : String(error) };
 	}
+}
+
+/** How many of `times` (ms) fall in each `sliceMs` slice of `totalMs`. */
+function histogram(times: number[], sliceMs: number, totalMs: number): number[] {
+	const counts = new Array<number>(Math.max(1, Math.ceil(totalMs / sliceMs))).fill(0);
+	for (const time of times) {
+		const slice = Math.min(counts.length - 1, Math.max(0, Math.floor(time / sliceMs)));
+		counts[slice]++;
+	}
+	return counts;
 }
 
 function countErrorMessages(items: Array<Record<string, unknown>>): Map<string, number> {

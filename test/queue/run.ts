@@ -82,6 +82,7 @@ async function run(teardown: Teardown): Promise<Outcome> {
 		rounds.push(figures);
 		step(roundLine(figures, LIMITS, deployment.workerNames));
 		step(`  executions: ${whichWorkerRanWhat(figures, deployment.workerNames)}`);
+		step(`  429s per 2 s: ${figures.rejectedOverTime.join(' ')}`);
 		for (const [message, count] of figures.errorMessages)
 			step(`  error items: ${count} × ${message}`);
 	};
