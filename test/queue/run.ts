@@ -15,7 +15,8 @@ import type { Check, Limits } from './report';
 import { markdownRows, roundChecks, roundLine, summaryLine, whichWorkerRanWhat } from './report';
 import type { RoundFigures } from './round';
 import { runRound } from './round';
-import { ensureDebianPackages, LocalPostgres, LocalRedis } from './services';
+import { ensureDebianPackages } from './debian-packages';
+import { LocalPostgres, LocalRedis } from './services';
 import { Teardown } from './teardown';
 import { QUEUE_CREDENTIAL, queueModeWorkflow, WEBHOOK_PATH } from './workflow';
 
