@@ -404,6 +404,13 @@ describe('FakeFlinksServer', () => {
 			expect((await cancel(server, token, session.sessionId)).status).toBe(504);
 			expect(server.session(session.sessionId)?.status).toBe('Cancelled');
 			expect((await cancel(server, token, session.sessionId)).status).toBe(400);
+			// Flinks acted on both, whatever the client was told.
+			expect(server.processedCancels.map(({ sessionId, applied }) => [sessionId, applied])).toEqual(
+				[
+					[session.sessionId, true],
+					[session.sessionId, false],
+				],
+			);
 		});
 
 		it('delays (still applying the request) and hangs until the client gives up', async () => {

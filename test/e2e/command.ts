@@ -96,6 +96,56 @@ export function spawnInGroup(
 	return child;
 }
 
+/** A long-running child in its own process group: what it printed, and a stop that always ends it. */
+export class BackgroundProcess {
+	private hasExited = false;
+	private output = '';
+	private readonly closed: Promise<void>;
+
+	constructor(
+		private readonly child: ChildProcess,
+		onClose: (output: string) => void = () => {},
+	) {
+		const collect = (chunk: Buffer) => {
+			this.output += chunk.toString('utf8');
+		};
+		child.stdout?.on('data', collect);
+		child.stderr?.on('data', collect);
+		this.closed = new Promise((resolve) => {
+			child.once('close', () => {
+				this.hasExited = true;
+				onClose(this.output);
+				resolve();
+			});
+		});
+	}
+
+	/** Everything it printed so far, both streams. */
+	get log(): string {
+		return this.output;
+	}
+
+	get exited(): boolean {
+		return this.hasExited;
+	}
+
+	/** `signal` to the group (the process shuts down on its own terms), SIGKILL if it lingers. */
+	async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+		if (this.hasExited) return;
+		killGroup(this.child.pid, signal);
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<'timeout'>((resolve) => {
+			timer = setTimeout(() => resolve('timeout'), graceMs);
+		});
+		const outcome = await Promise.race([this.closed, timeout]);
+		clearTimeout(timer);
+		if (outcome === 'timeout') {
+			killGroup(this.child.pid, 'SIGKILL');
+			await this.closed;
+		}
+	}
+}
+
 export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
 	if (pid === undefined) return;
 	try {
@@ -108,12 +158,16 @@ export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIG
 /**
  * The environment minus what an outer `npm run` exported (npm_config_ignore_scripts and
  * friends would override the cache folder's own .npmrc), minus Jest's NODE_ENV=test (n8n's
- * CLI commands then do nothing) and minus any n8n or database settings of whoever runs it.
+ * CLI commands then do nothing) and minus any n8n, database or queue settings of whoever runs it.
  */
 export function hermeticEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [name, value] of Object.entries(process.env)) {
-		if (/^(npm_|n8n_|db_|node_options$|node_path$|node_env$|init_cwd$|jest_worker_id$)/i.test(name))
+		if (
+			/^(npm_|n8n_|db_|queue_|executions_|node_options$|node_path$|node_env$|init_cwd$|jest_worker_id$)/i.test(
+				name,
+			)
+		)
 			continue;
 		env[name] = value;
 	}

@@ -7,10 +7,10 @@ import path from 'path';
 
 import type { CommandResult } from './command';
 import {
+	BackgroundProcess,
 	describeFailure,
 	freePort,
 	hermeticEnv,
-	killGroup,
 	runCommand,
 	spawnInGroup,
 } from './command';
@@ -30,6 +30,13 @@ export interface N8nRun extends CommandResult {
 	execution?: ExecutionResult;
 }
 
+export interface SandboxOptions {
+	/** Default: a random one. Processes that share a database must share the key (queue mode). */
+	encryptionKey?: string;
+	/** Extra environment for every n8n command run from this folder (a database, queue mode). */
+	env?: Record<string, string>;
+}
+
 /**
  * A fresh n8n user folder with the packed package installed where n8n looks for
  * community packages, driven through n8n's own CLI.
@@ -44,9 +51,14 @@ export class N8nSandbox {
 		readonly install: N8nInstall,
 		readonly userFolder: string,
 		private readonly encryptionKey: string,
+		private readonly extraEnv: Record<string, string>,
 	) {}
 
-	static async create(install: N8nInstall, tarball: string): Promise<N8nSandbox> {
+	static async create(
+		install: N8nInstall,
+		tarball: string,
+		options: SandboxOptions = {},
+	): Promise<N8nSandbox> {
 		const userFolder = mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${install.version}-`));
 		const packageFolder = path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
 		mkdirSync(packageFolder, { recursive: true });
@@ -59,7 +71,12 @@ export class N8nSandbox {
 			'--strip-components=1',
 		]);
 		if (untar.exitCode !== 0) throw new Error(describeFailure(`tar -xzf ${tarball}`, untar));
-		return new N8nSandbox(install, userFolder, randomBytes(24).toString('hex'));
+		return new N8nSandbox(
+			install,
+			userFolder,
+			options.encryptionKey ?? randomBytes(24).toString('hex'),
+			options.env ?? {},
+		);
 	}
 
 	async importCredentials(credentials: CredentialFile[]): Promise<void> {
@@ -95,8 +112,33 @@ export class N8nSandbox {
 			}),
 		});
 		const server = new N8nServer(child, baseUrl, this.transcript, this.logFile(['start']));
-		await server.waitUntilReady();
+		await whenReady(server);
 		return server;
+	}
+
+	/**
+	 * `n8n worker` (queue mode), its health endpoint on a free port; resolves once it is
+	 * connected to the database and Redis and takes jobs.
+	 */
+	async startWorker(): Promise<N8nServer> {
+		const port = await freePort();
+		const child = spawnInGroup(this.install.nodeBinary, [this.install.n8nScript, 'worker'], {
+			env: await this.env({
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(port),
+				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+			}),
+		});
+		const worker = new N8nServer(
+			child,
+			`http://127.0.0.1:${port}`,
+			this.transcript,
+			this.logFile(['worker']),
+			{ readyLogLine: WORKER_READY_LOG_LINE, healthPath: '/healthz/readiness' },
+		);
+		await whenReady(worker);
+		return worker;
 	}
 
 	remove(): void {
@@ -151,42 +193,38 @@ export class N8nSandbox {
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			...this.install.env,
+			...this.extraEnv,
 			...extra,
 		});
 	}
 }
 
 const READY_LOG_LINE = 'Editor is now accessible via';
+const WORKER_READY_LOG_LINE = 'n8n worker is now ready';
 
-/** A running `n8n start`. */
-export class N8nServer {
-	private exited = false;
-	private readonly exitPromise: Promise<void>;
-	private output = '';
+interface Readiness {
+	/** Logged once the process is ready; "Editor is now accessible via" for `n8n start`. */
+	readyLogLine: string;
+	/** Answers 200 once the process is ready. */
+	healthPath: string;
+}
+
+/** A running `n8n start` (or `n8n worker`: its health server at baseUrl). */
+export class N8nServer extends BackgroundProcess {
+	private readonly readiness: Readiness;
 
 	constructor(
-		private readonly child: ChildProcess,
+		child: ChildProcess,
 		readonly baseUrl: string,
-		private readonly transcript: string[],
+		transcript: string[],
 		logFile: string,
+		readiness: Partial<Readiness> = {},
 	) {
-		const collect = (chunk: Buffer) => {
-			this.output += chunk.toString('utf8');
-		};
-		child.stdout?.on('data', collect);
-		child.stderr?.on('data', collect);
-		this.exitPromise = new Promise((resolve) => {
-			child.once('close', () => {
-				this.exited = true;
-				this.transcript.push(this.output);
-				writeFileSync(logFile, this.output);
-				resolve();
-			});
+		super(child, (output) => {
+			transcript.push(output);
+			writeFileSync(logFile, output);
 		});
-	}
-
-	get log(): string {
-		return this.output;
+		this.readiness = { readyLogLine: READY_LOG_LINE, healthPath: '/healthz', ...readiness };
 	}
 
 	/**
@@ -197,19 +235,18 @@ export class N8nServer {
 		const deadline = Date.now() + timeoutMs;
 		let healthy = false;
 		while (Date.now() < deadline) {
-			if (this.exited)
-				throw new Error(`n8n start exited before it was ready:\n${this.output.slice(-4000)}`);
+			if (this.exited) throw new Error(`n8n exited before it was ready:\n${this.log.slice(-4000)}`);
 			if (!healthy) {
 				try {
-					healthy = (await fetch(`${this.baseUrl}/healthz`)).ok;
+					healthy = (await fetch(`${this.baseUrl}${this.readiness.healthPath}`)).ok;
 				} catch {
 					// Not listening yet.
 				}
 			}
-			if (healthy && this.output.includes(READY_LOG_LINE)) return;
+			if (healthy && this.log.includes(this.readiness.readyLogLine)) return;
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
-		throw new Error(`n8n start was not ready after ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
+		throw new Error(`n8n was not ready after ${timeoutMs} ms:\n${this.log.slice(-4000)}`);
 	}
 
 	/**
@@ -222,7 +259,7 @@ export class N8nServer {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			if (this.exited)
-				throw new Error(`n8n exited while waiting for ${url}:\n${this.output.slice(-4000)}`);
+				throw new Error(`n8n exited while waiting for ${url}:\n${this.log.slice(-4000)}`);
 			const response = await fetch(url, {
 				method: 'OPTIONS',
 				headers: { origin: 'http://127.0.0.1', 'access-control-request-method': method },
@@ -233,24 +270,19 @@ export class N8nServer {
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
 		throw new Error(
-			`n8n did not register ${method} ${url} within ${timeoutMs} ms:\n${this.output.slice(-4000)}`,
+			`n8n did not register ${method} ${url} within ${timeoutMs} ms:\n${this.log.slice(-4000)}`,
 		);
 	}
+}
 
-	/** SIGTERM (n8n shuts down gracefully), SIGKILL to the group if it lingers. */
-	async stop(): Promise<void> {
-		if (this.exited) return;
-		killGroup(this.child.pid, 'SIGTERM');
-		let timer: NodeJS.Timeout | undefined;
-		const timeout = new Promise<'timeout'>((resolve) => {
-			timer = setTimeout(() => resolve('timeout'), 15_000);
-		});
-		const outcome = await Promise.race([this.exitPromise, timeout]);
-		clearTimeout(timer);
-		if (outcome === 'timeout') {
-			killGroup(this.child.pid, 'SIGKILL');
-			await this.exitPromise;
-		}
+/** Stops a process that never became ready, so a failed start leaves nothing running. */
+async function whenReady(server: N8nServer): Promise<void> {
+	let ready = false;
+	try {
+		await server.waitUntilReady();
+		ready = true;
+	} finally {
+		if (!ready) await server.stop();
 	}
 }
 

@@ -93,8 +93,8 @@ export const EXAMPLE_CREDENTIAL: CredentialRef = {
 /** A Flinks Pay API credential for `n8n import:credentials`, pointing at a (fake) Flinks. */
 export function credentialFile(
 	ref: CredentialRef,
-	server: { baseUrl: string; clientId: string },
-	clientSecret: string,
+	server: { baseUrl: string; clientId: string; clientSecret: string },
+	clientSecret = server.clientSecret,
 ): CredentialFile {
 	return {
 		...ref,
@@ -215,14 +215,17 @@ export interface CancelWorkflowOptions {
 export const FIXTURE_IDS_NODE = 'Session IDs';
 export const FIXTURE_FLINKS_NODE = 'Cancel session';
 
-/** Manual trigger → Code node with the IDs → Flinks Session Cancel, nothing after. */
-export function cancelWorkflow(options: CancelWorkflowOptions): WorkflowFile {
+/** Flinks Session › Cancel on `{{ $json.sessionId }}`, default options unless given. */
+export function cancelNode(
+	options: Pick<CancelWorkflowOptions, 'credential' | 'onError' | 'options'>,
+	position: [number, number],
+): WorkflowNode {
 	const flinks: WorkflowNode = {
 		id: '00000000-0000-4000-8000-00000000f001',
 		name: FIXTURE_FLINKS_NODE,
 		type: NODE_TYPE,
 		typeVersion: 1,
-		position: [440, 0],
+		position,
 		parameters: {
 			resource: 'session',
 			operation: 'cancel',
@@ -232,6 +235,12 @@ export function cancelWorkflow(options: CancelWorkflowOptions): WorkflowFile {
 		credentials: { [CREDENTIAL_TYPE]: options.credential },
 	};
 	if (options.onError) flinks.onError = options.onError;
+	return flinks;
+}
+
+/** Manual trigger → Code node with the IDs → Flinks Session Cancel, nothing after. */
+export function cancelWorkflow(options: CancelWorkflowOptions): WorkflowFile {
+	const flinks = cancelNode(options, [440, 0]);
 	return {
 		id: options.id,
 		name: `e2e ${options.id}`,

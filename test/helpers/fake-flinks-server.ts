@@ -65,6 +65,15 @@ export interface RecordedRequest {
 	at: number;
 }
 
+/** A cancel Flinks' own logic handled: the token was valid and the session known. */
+export interface ProcessedCancel {
+	sessionId: string;
+	/** True when this request moved the session to Cancelled; false when it was refused (already ended). */
+	applied: boolean;
+	/** Milliseconds since the server started. */
+	at: number;
+}
+
 export interface FaultMatch {
 	/** Case-insensitive HTTP method; any when omitted. */
 	method?: string;
@@ -171,6 +180,12 @@ export class FakeFlinksServer {
 	readonly clientId: string;
 	readonly clientSecret: string;
 	readonly requests: RecordedRequest[] = [];
+	/**
+	 * Every cancel that reached the session, applied or refused, also when its answer never
+	 * reached the client (dropped by a fault, or the client gave up): more than one for a session
+	 * means it was sent again after Flinks had already acted on it.
+	 */
+	readonly processedCancels: ProcessedCancel[] = [];
 
 	private readonly server: http.Server;
 	private readonly sockets = new Set<Socket>();
@@ -325,11 +340,12 @@ export class FakeFlinksServer {
 	}
 
 	/**
-	 * Clears the request log, faults, latency, the in-flight limit and peakInFlight.
-	 * Keeps sessions, issued tokens, the token lifetime and the constructor options.
+	 * Clears the request log (processed cancels too), faults, latency, the in-flight limit and
+	 * peakInFlight. Keeps sessions, issued tokens, the token lifetime and the constructor options.
 	 */
 	reset(): void {
 		this.requests.length = 0;
+		this.processedCancels.length = 0;
 		this.clearFaults();
 		this.latencyMs = 0;
 		this.setMaxInFlight(undefined);
@@ -528,7 +544,13 @@ export class FakeFlinksServer {
 	}
 
 	private cancel(session: FakeSession): Reply {
-		if (session.status !== CANCELLABLE_STATUS) {
+		const applied = session.status === CANCELLABLE_STATUS;
+		this.processedCancels.push({
+			sessionId: session.sessionId,
+			applied,
+			at: Date.now() - this.startedAt,
+		});
+		if (!applied) {
 			return problemReply(
 				this.terminalCancelStatus,
 				'Session is not cancellable',
