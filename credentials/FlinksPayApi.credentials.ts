@@ -13,7 +13,7 @@ const SANDBOX_URL = 'https://payments-uat.flinksapp.com';
 const PRODUCTION_URL = 'https://payments.flinksapp.com';
 
 /** How long the token request may wait for an answer when no node says otherwise (the credential test). */
-export const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
+const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
 
 /** Error codes of a failed token exchange; n8n keeps them as the node error's httpCode. */
 export const TOKEN_REFUSED = 'FLINKS_TOKEN_REFUSED';
@@ -239,7 +239,8 @@ function tokenFailure(code: string, message: string): Error {
 	return Object.assign(new Error(message), { code });
 }
 
-function redirectOrigin(location: unknown, baseUrl: string): string {
+/** Where a redirect points, as an origin; a relative Location resolves against the base URL. */
+export function redirectOrigin(location: unknown, baseUrl: string): string {
 	if (typeof location !== 'string' || location === '') return 'nowhere (no Location header)';
 	try {
 		return new URL(location, baseUrl).origin;

@@ -106,12 +106,16 @@ class Bench {
 		await shutdownN8nEngine();
 	}
 
-	/** A fresh server log, limits, and a credential without a stored token (so each run exchanges its own). */
+	/**
+	 * A fresh server log, limits, and a new credential without a stored token, so each run starts
+	 * cold: it exchanges its own token and its window starts from scratch (the node keeps both per
+	 * credential in the process).
+	 */
 	private prepare(latencyMs: number, limit: number | undefined): void {
 		this.server.reset();
 		this.server.setLatency(latencyMs);
 		this.server.setMaxInFlight(limit, limit === undefined ? undefined : '1');
-		this.engine.setStoredCredentials(Bench.credentialsFor(this.server));
+		this.engine.replaceStoredCredentials(Bench.credentialsFor(this.server));
 		this.engine.logLines.length = 0;
 	}
 
@@ -176,15 +180,7 @@ class Bench {
 
 	/** HTTP Request with the token as a header: the bench exchanges it once, as a user's workflow would. */
 	private async httpRequestParameters(options: INodeParameters): Promise<INodeParameters> {
-		const response = await fetch(`${this.server.baseUrl}${EXCHANGE_PATH}`, {
-			method: 'POST',
-			headers: {
-				Authorization: `Basic ${Buffer.from(`${this.server.clientId}:${this.server.clientSecret}`).toString('base64')}`,
-				'Content-Type': 'application/x-www-form-urlencoded',
-			},
-			body: 'grant_type=client_credentials',
-		});
-		const { access_token: bearer } = (await response.json()) as { access_token: string };
+		const bearer = await this.server.authorizeOverHttp();
 		return {
 			method: 'POST',
 			url: `={{ "${this.server.baseUrl}/api/v2/sessions/" + $json.sessionId + "/cancel" }}`,

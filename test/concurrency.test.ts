@@ -89,6 +89,41 @@ describe('concurrent cancels', () => {
 	});
 });
 
+describe('executions in one process', () => {
+	it('share one token exchange and one adaptive window when they run at the same time', async () => {
+		const batches = Array.from({ length: 5 }, () => bed.server.addSessions(8));
+		bed.server.setLatency(50);
+		const runs = await Promise.all(
+			batches.map((sessions) =>
+				bed.engine.run({ items: itemsFor(sessions), parameters: cancelParameters() }),
+			),
+		);
+
+		for (const [index, run] of runs.entries()) {
+			expect(run.items.map((item) => item.json.status)).toEqual(
+				batches[index].map(() => 'Cancelled'),
+			);
+		}
+		expect(bed.server.count(AUTHORIZE)).toBe(1);
+		// Five windows of their own would put 5 × 4 = 20 requests in flight at once.
+		expect(bed.server.peakInFlight).toBeLessThanOrEqual(10);
+	});
+
+	it('take the token another process stored meanwhile instead of exchanging their own', async () => {
+		const [first, second] = bed.server.addSessions(2);
+		await bed.engine.run({ items: itemsFor([first]), parameters: cancelParameters() });
+		// Another worker renews the token after a revocation and n8n stores it.
+		bed.server.revokeTokens();
+		const accessToken = await bed.server.authorizeOverHttp();
+		bed.engine.setStoredCredentials({ ...bed.credentials, accessToken });
+
+		const run = await bed.engine.run({ items: itemsFor([second]), parameters: cancelParameters() });
+		expect(run.items[0].json.status).toBe('Cancelled');
+		expect(bed.server.requests.filter((r) => r.status === 401)).toHaveLength(0);
+		expect(bed.server.count(AUTHORIZE)).toBe(2);
+	});
+});
+
 describe('ConcurrencyWindow', () => {
 	it('adds about one per window of clean answers and halves once per congestion episode', () => {
 		const window = new ConcurrencyWindow();
@@ -115,6 +150,34 @@ describe('ConcurrencyWindow', () => {
 		expect(window.limit).toBe(9);
 		for (let i = 0; i < ConcurrencyWindow.HOLD_WINDOWS * 9 - 1; i++) window.recordClean();
 		expect(window.limit).toBe(9);
+	});
+
+	it('restarts low after a minute with nothing in flight, and regrows quickly to its old plateau', async () => {
+		const now = jest.spyOn(Date, 'now');
+		try {
+			now.mockReturnValue(1_000_000);
+			const window = new ConcurrencyWindow();
+			while (window.limit < 10) window.recordClean();
+			window.recordCongestion(999_999);
+			for (let i = 0; i < 4; i++) window.recordClean();
+			expect(window.limit).toBe(9);
+			await window.acquire();
+			window.release();
+
+			now.mockReturnValue(1_000_000 + ConcurrencyWindow.IDLE_RESTART_MS - 1);
+			await window.acquire();
+			expect(window.limit).toBe(9);
+			window.release();
+
+			now.mockReturnValue(1_000_000 + 2 * ConcurrencyWindow.IDLE_RESTART_MS);
+			await window.acquire();
+			expect(window.limit).toBe(ConcurrencyWindow.ADAPTIVE_START);
+			for (let i = 0; i < 5; i++) window.recordClean();
+			expect(window.limit).toBe(9);
+			window.release();
+		} finally {
+			now.mockRestore();
+		}
 	});
 
 	it('stays at a fixed value', () => {

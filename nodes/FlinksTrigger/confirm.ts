@@ -4,10 +4,10 @@ import { flinksBaseUrl } from '../../credentials/FlinksPayApi.credentials';
 import type { SessionDetails } from '../FlinksSession/shared/details';
 import { readSessionDetails } from '../FlinksSession/shared/details';
 
-export const PAY_CREDENTIAL_TYPE = 'flinksPayApi';
+const PAY_CREDENTIAL_TYPE = 'flinksPayApi';
 
 /** Flinks waits for the answer to its delivery while the trigger asks: keep it short. */
-export const CONFIRM_TIMEOUT_MS = 10_000;
+const CONFIRM_TIMEOUT_MS = 10_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
 /** The two headers Flinks documents; Node.js lower-cases header names. */
-export const SIGNATURE_HEADERS = ['x-flinks-signature', 'x-webhook-signature'] as const;
+const SIGNATURE_HEADERS = ['x-flinks-signature', 'x-webhook-signature'] as const;
 
 const DIGEST_BYTES = 32;
 const HEX_DIGEST = /^[0-9a-f]{64}$/i;

@@ -300,6 +300,20 @@ export class FakeFlinksServer {
 		return [...this.tokens.keys()];
 	}
 
+	/** Exchanges the client credentials over HTTP, as another client (another n8n process) would. */
+	async authorizeOverHttp(): Promise<string> {
+		const response = await fetch(`${this.baseUrl}${EXCHANGE_PATH}`, {
+			method: 'POST',
+			headers: {
+				Authorization: `Basic ${Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64')}`,
+				'Content-Type': 'application/x-www-form-urlencoded',
+			},
+			body: 'grant_type=client_credentials',
+		});
+		const { access_token: accessToken } = (await response.json()) as { access_token: string };
+		return accessToken;
+	}
+
 	revokeTokens(): void {
 		for (const token of this.tokens.values()) token.revoked = true;
 	}

@@ -550,7 +550,10 @@ export class N8nEngine {
 	/** Every log line n8n wrote (all levels, n8n's JSON log format) since this engine was created. */
 	readonly logLines: string[] = [];
 
-	readonly credentialRef: INodeCredentialsDetails = { id: 'cred-1', name: 'Test credential' };
+	/** The credential the node under test uses; replaceStoredCredentials gives it a new ID. */
+	credentialRef: INodeCredentialsDetails = { id: 'cred-1', name: 'Test credential' };
+
+	private credentialGeneration = 1;
 
 	private readonly credentialType: string;
 
@@ -590,6 +593,16 @@ export class N8nEngine {
 	): void {
 		const row = { id: ref.id as string, name: ref.name, type };
 		this.table.set(row.id, { ...row, data: encrypt(row, data) });
+	}
+
+	/**
+	 * Deletes the credential and creates it anew with `data` under a new ID, as a user would: nothing
+	 * the node remembers about the old one (its token, its window) applies to the new one.
+	 */
+	replaceStoredCredentials(data: ICredentialDataDecryptedObject): void {
+		this.table.delete(this.credentialRef.id as string);
+		this.credentialRef = { ...this.credentialRef, id: `cred-${++this.credentialGeneration}` };
+		this.setStoredCredentials(data);
 	}
 
 	/** Cf. packages/cli/src/workflow-execute-additional-data.ts getBase() */

@@ -21,6 +21,9 @@ export class ConcurrencyWindow {
 	/** The hold doubles each time a probe meets the same limit, up to this many windows. */
 	static readonly MAX_HOLD_WINDOWS = 512;
 
+	/** After this long with nothing in flight the window restarts low, as TCP's does after idle. */
+	static readonly IDLE_RESTART_MS = 60_000;
+
 	private window: number;
 
 	/** Congestion signals from requests sent before the last decrease belong to the same episode. */
@@ -35,6 +38,9 @@ export class ConcurrencyWindow {
 	private cleanAtPlateau = 0;
 
 	private running = 0;
+
+	/** When the last item in flight finished, while none is. */
+	private idleSince: number | undefined;
 
 	private readonly waiting: Array<() => void> = [];
 
@@ -57,6 +63,7 @@ export class ConcurrencyWindow {
 
 	/** Waits for a place in the window (in arrival order); call release() when the item is done. */
 	async acquire(signal?: AbortSignal): Promise<void> {
+		this.restartAfterIdle();
 		if (this.running < this.limit && this.waiting.length === 0) {
 			this.running++;
 			return;
@@ -79,6 +86,7 @@ export class ConcurrencyWindow {
 	release(): void {
 		this.running--;
 		this.admitWaiting();
+		if (this.running === 0) this.idleSince = Date.now();
 	}
 
 	recordClean(): void {
@@ -123,6 +131,19 @@ export class ConcurrencyWindow {
 			this.congestedWindow = undefined;
 			this.holdWindows = HOLD_WINDOWS;
 		}
+	}
+
+	/**
+	 * A window learned long ago may no longer fit (another load, another limit): start again from
+	 * the adaptive start, keeping where congestion began so that regrowth up to it stays quick.
+	 */
+	private restartAfterIdle(): void {
+		const { idleSince } = this;
+		this.idleSince = undefined;
+		if (!this.adaptive || this.running > 0 || idleSince === undefined) return;
+		if (Date.now() - idleSince < ConcurrencyWindow.IDLE_RESTART_MS) return;
+		this.window = Math.min(this.window, ConcurrencyWindow.ADAPTIVE_START);
+		this.cleanAtPlateau = 0;
 	}
 
 	private admitWaiting(): void {

@@ -1,6 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { redirectOrigin } from '../../../credentials/FlinksPayApi.credentials';
 import type { FailureKind } from './failures';
 import { isPlainObject } from './guards';
 
@@ -22,7 +23,7 @@ export interface FlinksResponse {
 }
 
 /** RFC 7807 ProblemDetails as Flinks returns them. */
-export interface FlinksProblem {
+interface FlinksProblem {
 	type?: string;
 	title?: string;
 	status?: number;
@@ -124,22 +125,12 @@ export function redirectError(
 	return itemError(
 		node,
 		item,
-		`${action} failed: Flinks answered HTTP ${response.statusCode}, a redirect to ${redirectTarget(response.location, baseUrl)}`,
+		`${action} failed: Flinks answered HTTP ${response.statusCode}, a redirect to ${redirectOrigin(response.location, baseUrl)}`,
 		{
 			description: `The node never follows redirects, so the access token stays with ${originOf(baseUrl)}. Check the credential's Environment and Base URL: use the exact address Flinks gave you.`,
 			httpCode: String(response.statusCode),
 		},
 	);
-}
-
-/** Where a redirect points, as an origin; relative locations resolve against the base URL. */
-export function redirectTarget(location: string | undefined, baseUrl: string): string {
-	if (!location) return 'nowhere (no Location header)';
-	try {
-		return new URL(location, baseUrl).origin;
-	} catch {
-		return 'an invalid Location';
-	}
 }
 
 function originOf(url: string): string {
@@ -219,7 +210,7 @@ export function itemError(
 }
 
 /** Reads a ProblemDetails body if the answer carries one. */
-export function problemOf(body: unknown): FlinksProblem | undefined {
+function problemOf(body: unknown): FlinksProblem | undefined {
 	if (!isPlainObject(body)) return undefined;
 	const { type, title, status, detail, traceId } = body;
 	if (title === undefined && detail === undefined) return undefined;
@@ -232,7 +223,7 @@ export function problemOf(body: unknown): FlinksProblem | undefined {
 	};
 }
 
-export function describeBody(body: unknown): string {
+function describeBody(body: unknown): string {
 	if (body === undefined || body === null || body === '') return 'empty body';
 	if (typeof body === 'string') {
 		return /^\s*</.test(body) ? 'an HTML page instead of JSON' : 'a body that is not valid JSON';
@@ -241,7 +232,7 @@ export function describeBody(body: unknown): string {
 }
 
 /** `field: message` lines from a ProblemDetails `errors` map; empty when there is none. */
-export function fieldErrorsOf(body: unknown): string[] {
+function fieldErrorsOf(body: unknown): string[] {
 	const errors = isPlainObject(body) ? body.errors : undefined;
 	if (!isPlainObject(errors)) return [];
 	return Object.entries(errors).map(([field, messages]) => {

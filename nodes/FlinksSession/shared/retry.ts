@@ -21,7 +21,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  * Full-jitter exponential backoff, never shorter than Retry-After; undefined when no attempt is
  * left or the wait would exceed what is left of the total cap.
  */
-export function nextRetryDelay(
+function nextRetryDelay(
 	policy: RetryPolicy,
 	attempts: number,
 	waitedMs: number,
@@ -34,10 +34,36 @@ export function nextRetryDelay(
 }
 
 /** Retry-After in seconds or as an HTTP-date, in milliseconds from now. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
 	if (value === undefined || value.trim() === '') return undefined;
 	const seconds = Number(value);
 	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
 	const date = Date.parse(value);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The attempts and waiting one call has used, counted against the policy. */
+export class RetryBudget {
+	attempts = 0;
+
+	private waitedMs = 0;
+
+	constructor(private readonly policy: RetryPolicy) {}
+
+	/** Counts the attempt about to be sent. */
+	countAttempt(): void {
+		this.attempts++;
+	}
+
+	/** The last attempt is sent again as part of itself (after a token renewal), not as a retry. */
+	uncountAttempt(): void {
+		this.attempts--;
+	}
+
+	/** How long to wait before the next attempt; undefined when the budget is spent. */
+	nextDelay(retryAfter?: string): number | undefined {
+		const delayMs = nextRetryDelay(this.policy, this.attempts, this.waitedMs, retryAfter);
+		if (delayMs !== undefined) this.waitedMs += delayMs;
+		return delayMs;
+	}
 }

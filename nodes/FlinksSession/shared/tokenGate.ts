@@ -10,6 +10,8 @@ export interface TokenTicket {
 	exchanges: boolean;
 	/** The token the request carries; empty for the exchanging request until n8n has obtained one. */
 	token: string;
+	/** The exchange this ticket holds, while it holds it. */
+	exchange?: Deferred;
 }
 
 /**
@@ -51,7 +53,8 @@ export class TokenGate {
 			if (!this.stale) return { credentials: this.shared, exchanges: false, token: this.token };
 			if (!this.exchanging) {
 				this.exchanging = deferred();
-				return { credentials: { ...this.shared, accessToken: '' }, exchanges: true, token: '' };
+				const credentials = { ...this.shared, accessToken: '' };
+				return { credentials, exchanges: true, token: '', exchange: this.exchanging };
 			}
 			await untilAborted(this.exchanging.promise, signal);
 		}
@@ -62,20 +65,21 @@ export class TokenGate {
 		return accessTokenOf(ticket.credentials) !== '';
 	}
 
-	/** The exchanging request obtained a token that Flinks accepted: everybody uses it now. */
+	/** The exchanging request obtained a token: everybody uses it now. */
 	publish(ticket: TokenTicket): void {
+		if (!this.holds(ticket)) return;
 		this.setToken(accessTokenOf(ticket.credentials), Date.now());
-		this.finishExchange()?.resolve();
+		this.finishExchange(ticket).resolve();
 	}
 
 	/** The exchanging request gave up without a result (its execution stopped): a waiter takes over. */
-	release(): void {
-		this.finishExchange()?.resolve();
+	release(ticket: TokenTicket): void {
+		if (this.holds(ticket)) this.finishExchange(ticket).resolve();
 	}
 
 	/** The exchange failed for good: every request waiting on it fails the same way. */
-	fail(failure: TokenFailure): void {
-		this.finishExchange()?.reject(failure);
+	fail(ticket: TokenTicket, failure: TokenFailure): void {
+		if (this.holds(ticket)) this.finishExchange(ticket).reject(failure);
 	}
 
 	/** Flinks answered 401 to `token`: the next request obtains a new one, unless that already happened. */
@@ -90,9 +94,14 @@ export class TokenGate {
 		this.stale = false;
 	}
 
-	private finishExchange(): Deferred | undefined {
-		const exchange = this.exchanging;
+	private holds(ticket: TokenTicket): boolean {
+		return ticket.exchange !== undefined && ticket.exchange === this.exchanging;
+	}
+
+	private finishExchange(ticket: TokenTicket): Deferred {
+		const exchange = ticket.exchange as Deferred;
 		this.exchanging = undefined;
+		ticket.exchange = undefined;
 		return exchange;
 	}
 }

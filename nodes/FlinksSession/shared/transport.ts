@@ -19,7 +19,7 @@ import { noAnswerError, redirectError, tokenError } from './errors';
 import { classifyFailure, isRetryableFailure, isTransientStatus } from './failures';
 import { isRedirectStatus } from './guards';
 import type { RetryPolicy } from './retry';
-import { nextRetryDelay } from './retry';
+import { RetryBudget } from './retry';
 import { sharedStateFor } from './sharedState';
 import type { TokenGate, TokenTicket } from './tokenGate';
 
@@ -47,9 +47,11 @@ export interface RequestPolicy extends RetryPolicy {
 /** Thrown for an item that was not sent because the execution stopped (Stop button or a failed item). */
 export class NotSentError extends NodeOperationError {}
 
+/** One request's outcome: an HTTP answer (any status), or the failure that left it without one. */
 interface Attempt {
 	response?: FlinksResponse & { retryAfter?: string };
 	failure?: NodeApiError;
+	startedAt: number;
 }
 
 /**
@@ -112,7 +114,7 @@ export class FlinksClient {
 			shared.tokenGate,
 			fixed === undefined ? shared.window : new ConcurrencyWindow(fixed),
 			policy,
-			ctx.getExecutionCancelSignal?.(),
+			ctx.getExecutionCancelSignal(),
 		);
 	}
 
@@ -130,112 +132,97 @@ export class FlinksClient {
 	 * throws when no answer came after the retries, or when the token exchange failed.
 	 */
 	async send(call: FlinksCall, item: ItemContext): Promise<FlinksResponse> {
-		const idempotent = call.idempotent !== false;
-		let attempts = 0;
-		let waitedMs = 0;
+		const budget = new RetryBudget(this.policy);
 		let renewedToken = false;
-		let ticket: TokenTicket | undefined;
-		let exchanging = false;
-		const backOff = async (delayMs: number) => {
-			waitedMs += delayMs;
-			try {
-				await sleepUnlessAborted(delayMs, this.signal);
-			} catch (error) {
-				if (this.aborted) throw this.notSent(item);
-				throw new NodeOperationError(this.node, error as Error, { itemIndex: item.itemIndex });
+		for (;;) {
+			const { ticket, attempt } = await this.sendWithToken(call, item, budget);
+			if (attempt.response?.statusCode === 401 && !renewedToken && !ticket.exchanges) {
+				// One fresh token per item; the resend belongs to the same attempt.
+				renewedToken = true;
+				this.tokenGate.invalidate(ticket.token);
+				budget.uncountAttempt();
+				continue;
 			}
-		};
+			renewedToken ||= ticket.exchanges;
+			const delayMs = this.retryDelay(call, attempt, budget);
+			if (delayMs === undefined) return this.finalAnswer(call, attempt, item, budget.attempts);
+			await this.backOff(delayMs, item);
+		}
+	}
+
+	/**
+	 * One attempt with the current token. The request that obtains a new token for everybody
+	 * retries the exchange itself while the others wait, and fails them all when it gives up.
+	 */
+	private async sendWithToken(
+		call: FlinksCall,
+		item: ItemContext,
+		budget: RetryBudget,
+	): Promise<{ ticket: TokenTicket; attempt: Attempt }> {
+		const ticket = await this.acquireToken(item);
 		try {
 			for (;;) {
 				if (this.halted || this.aborted) throw this.notSent(item);
-				if (!ticket) {
-					ticket = await this.acquireToken(item);
-					exchanging = ticket.exchanges;
-				}
-				attempts++;
-				const startedAt = Date.now();
-				const attempt = await this.attempt(call, ticket);
+				budget.countAttempt();
+				const attempt = await this.request(call, ticket);
 				if (this.aborted) throw this.notSent(item);
-
-				if (exchanging && !this.tokenGate.obtained(ticket)) {
-					// n8n's token exchange failed, so the call itself was not sent.
-					const failure = attempt.failure;
-					const kind = failure ? classifyFailure(failure) : 'tokenRefused';
-					const delayMs =
-						kind === 'tokenUnavailable'
-							? nextRetryDelay(this.policy, attempts, waitedMs)
-							: undefined;
-					if (delayMs === undefined) {
-						exchanging = false;
-						throw this.failExchange(
-							{
-								message: failure?.message ?? 'Flinks did not issue an access token',
-								description: failure?.description ?? undefined,
-								attempts,
-							},
-							item,
-						);
-					}
-					this.window.recordCongestion(startedAt);
-					await backOff(delayMs);
-					continue;
-				}
-				if (exchanging) {
-					// The token is Flinks' answer to the exchange, whatever the call's own answer is.
-					exchanging = false;
-					renewedToken = true;
+				if (!ticket.exchanges) return { ticket, attempt };
+				if (this.tokenGate.obtained(ticket)) {
 					this.tokenGate.publish(ticket);
-				} else if (attempt.response?.statusCode === 401 && !renewedToken) {
-					// One fresh token per item; the resend belongs to the same attempt.
-					renewedToken = true;
-					this.tokenGate.invalidate(ticket.token);
-					ticket = undefined;
-					attempts--;
-					continue;
+					return { ticket, attempt };
 				}
-				ticket = undefined;
-
-				const { response, failure } = attempt;
-				if (response) {
-					if (isRedirectStatus(response.statusCode)) {
-						throw redirectError(
-							this.node,
-							{ ...response, attempts },
-							call.action,
-							item,
-							this.baseUrl,
-						);
-					}
-					const congested = isTransientStatus(response.statusCode);
-					if (congested) this.window.recordCongestion(startedAt);
-					else this.window.recordClean();
-					// A call that must not take effect twice is resent only after a 429, which Flinks sends before acting.
-					const retryable = congested && (idempotent || response.statusCode === 429);
-					const delayMs = retryable
-						? nextRetryDelay(this.policy, attempts, waitedMs, response.retryAfter)
-						: undefined;
-					if (delayMs === undefined) return { ...response, attempts };
-					await backOff(delayMs);
-					continue;
-				}
-				const kind = classifyFailure(failure as NodeApiError);
-				const retryable = isRetryableFailure(kind);
-				if (retryable) this.window.recordCongestion(startedAt);
-				const delayMs =
-					retryable && idempotent ? nextRetryDelay(this.policy, attempts, waitedMs) : undefined;
+				// n8n's token exchange failed, so the call itself was not sent.
+				const retryable =
+					attempt.failure && classifyFailure(attempt.failure) === 'tokenUnavailable';
+				const delayMs = retryable ? budget.nextDelay() : undefined;
 				if (delayMs === undefined) {
-					throw noAnswerError(this.node, failure as NodeApiError, kind, call.action, item, {
-						attempts,
-						timeoutMs: this.policy.timeoutMs,
-						idempotent,
-					});
+					throw this.failExchange(ticket, attempt.failure, item, budget.attempts);
 				}
-				await backOff(delayMs);
+				this.window.recordCongestion(attempt.startedAt);
+				await this.backOff(delayMs, item);
 			}
 		} finally {
 			// Leaving while holding the exchange (stopped, or an unexpected error): a waiter takes over.
-			if (exchanging) this.tokenGate.release();
+			this.tokenGate.release(ticket);
 		}
+	}
+
+	/** Records the window's feedback; the wait before retrying, or undefined when this is final. */
+	private retryDelay(call: FlinksCall, attempt: Attempt, budget: RetryBudget): number | undefined {
+		const idempotent = call.idempotent !== false;
+		const { response, failure } = attempt;
+		if (response) {
+			if (isRedirectStatus(response.statusCode)) return undefined;
+			const congested = isTransientStatus(response.statusCode);
+			if (congested) this.window.recordCongestion(attempt.startedAt);
+			else this.window.recordClean();
+			// A call that must not take effect twice is resent only after a 429, which Flinks sends before acting.
+			const retryable = congested && (idempotent || response.statusCode === 429);
+			return retryable ? budget.nextDelay(response.retryAfter) : undefined;
+		}
+		const retryable = isRetryableFailure(classifyFailure(failure as NodeApiError));
+		if (retryable) this.window.recordCongestion(attempt.startedAt);
+		return retryable && idempotent ? budget.nextDelay() : undefined;
+	}
+
+	/** The answer the operation gets, or the error that says why there is none. */
+	private finalAnswer(
+		call: FlinksCall,
+		attempt: Attempt,
+		item: ItemContext,
+		attempts: number,
+	): FlinksResponse {
+		const { response, failure } = attempt;
+		if (response && isRedirectStatus(response.statusCode)) {
+			throw redirectError(this.node, { ...response, attempts }, call.action, item, this.baseUrl);
+		}
+		if (response) return { ...response, attempts };
+		const error = failure as NodeApiError;
+		throw noAnswerError(this.node, error, classifyFailure(error), call.action, item, {
+			attempts,
+			timeoutMs: this.policy.timeoutMs,
+			idempotent: call.idempotent !== false,
+		});
 	}
 
 	private async acquireToken(item: ItemContext): Promise<TokenTicket> {
@@ -250,13 +237,34 @@ export class FlinksClient {
 	}
 
 	/** Ends the exchange for every request waiting on it; returns this item's error. */
-	private failExchange(failure: TokenFailure, item: ItemContext) {
+	private failExchange(
+		ticket: TokenTicket,
+		error: NodeApiError | undefined,
+		item: ItemContext,
+		attempts: number,
+	): NodeApiError {
+		const failure: TokenFailure = {
+			message: error?.message ?? 'Flinks did not issue an access token',
+			description: error?.description ?? undefined,
+			attempts,
+		};
 		this.tokenFailure = failure;
-		this.tokenGate.fail(failure);
+		this.tokenGate.fail(ticket, failure);
 		return tokenError(this.node, failure, item);
 	}
 
-	private async attempt(call: FlinksCall, ticket: TokenTicket): Promise<Attempt> {
+	private async backOff(delayMs: number, item: ItemContext): Promise<void> {
+		try {
+			await sleepUnlessAborted(delayMs, this.signal);
+		} catch (error) {
+			if (this.aborted) throw this.notSent(item);
+			throw new NodeOperationError(this.node, error as Error, { itemIndex: item.itemIndex });
+		}
+	}
+
+	/** One HTTP request through n8n, never throwing: n8n adds the token (and obtains it when asked). */
+	private async request(call: FlinksCall, ticket: TokenTicket): Promise<Attempt> {
+		const startedAt = Date.now();
 		const credentials = ticket.exchanges
 			? withTokenRequestSettings(ticket.credentials, {
 					timeoutMs: this.policy.timeoutMs,
@@ -288,17 +296,20 @@ export class FlinksClient {
 					},
 				},
 			)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+			const { statusCode, body, headers } = response;
+			const retryAfter = header(headers, 'retry-after');
 			return {
 				response: {
-					statusCode: response.statusCode,
-					body: response.body,
+					statusCode,
+					body,
 					attempts: 0,
-					retryAfter: header(response.headers, 'retry-after'),
-					location: header(response.headers, 'location'),
+					retryAfter,
+					location: header(headers, 'location'),
 				},
+				startedAt,
 			};
 		} catch (error) {
-			return { failure: error as NodeApiError };
+			return { failure: error as NodeApiError, startedAt };
 		}
 	}
 
