@@ -141,6 +141,27 @@ describe('ConcurrencyWindow', () => {
 		expect(window.limit).toBe(4);
 	});
 
+	it('counts 429s for requests sent within one round trip after a decrease as the same episode', () => {
+		const now = jest.spyOn(Date, 'now');
+		try {
+			now.mockReturnValue(1_000);
+			const window = new ConcurrencyWindow();
+			while (window.limit < 8) window.recordClean(40);
+			window.recordCongestion(999);
+			expect(window.limit).toBe(4);
+			// Sent 30 ms after the decrease, answered 429 at once: the server is still full of older requests.
+			now.mockReturnValue(1_030);
+			expect(window.recordCongestion(1_030)).toBe(false);
+			expect(window.limit).toBe(4);
+			// A round trip later the decrease has taken effect: a 429 now is news.
+			now.mockReturnValue(1_050);
+			expect(window.recordCongestion(1_045)).toBe(true);
+			expect(window.limit).toBe(2);
+		} finally {
+			now.mockRestore();
+		}
+	});
+
 	it('after congestion regrows quickly to just below where it began, and holds there', () => {
 		const window = new ConcurrencyWindow();
 		while (window.limit < 10) window.recordClean();

@@ -9,7 +9,7 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import { isSessionOperation, sessionDescription, sessionOperations } from './resources/session';
 import type { SessionOptions } from './resources/session/fields';
 import { readSessionOptions } from './resources/session/fields';
-import { runInWindow } from './shared/concurrency';
+import { runItems } from './shared/concurrency';
 import { CREDENTIAL_TYPE, FlinksClient, NotSentError } from './shared/transport';
 
 export class FlinksSession implements INodeType {
@@ -65,15 +65,15 @@ export class FlinksSession implements INodeType {
 		let failure: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
 
 		// Items run concurrently; each result lands at its own index, so order and pairing hold.
-		await runInWindow(
+		await runItems(
 			items.length,
-			client.window,
+			client.itemsInProgress,
 			async (itemIndex) => {
 				try {
 					const json = await operation.run(this, client, itemIndex, options);
 					results[itemIndex] = { json, pairedItem: { item: itemIndex } };
 				} catch (error) {
-					if (error instanceof NotSentError && (client.halted || client.aborted)) return;
+					if (error instanceof NotSentError && !client.maySend(itemIndex)) return;
 					const nodeError = asNodeError(this, error, itemIndex);
 					if (continueOnFail) {
 						// Exactly { error }: n8n routes it to the error output and merges the input item's fields in.
@@ -83,12 +83,11 @@ export class FlinksSession implements INodeType {
 						};
 						return;
 					}
-					client.halted = true;
+					client.stopAfter(itemIndex);
 					if (!failure || itemIndex < failure.itemIndex) failure = { itemIndex, error: nodeError };
 				}
 			},
-			() => !client.halted && !client.aborted,
-			this.getExecutionCancelSignal(),
+			(itemIndex) => client.maySend(itemIndex),
 		);
 		if (failure) throw stoppedAt(failure.error, results, operation.changes);
 		const missing = results.findIndex((result) => result === undefined);

@@ -47,7 +47,14 @@ export class QueueDeployment {
 		const { install, tarball, teardown } = options;
 		const shared = {
 			encryptionKey: randomBytes(24).toString('hex'),
-			env: { ...options.postgres.n8nEnv(), ...options.redis.n8nEnv(), EXECUTIONS_MODE: 'queue' },
+			env: {
+				...options.postgres.n8nEnv(),
+				...options.redis.n8nEnv(),
+				EXECUTIONS_MODE: 'queue',
+				...(process.env.FLINKS_QUEUE_LOG_LEVEL
+					? { N8N_LOG_LEVEL: process.env.FLINKS_QUEUE_LOG_LEVEL }
+					: {}),
+			},
 		};
 		const sandbox = async (what: string) => {
 			const created = await N8nSandbox.create(install, tarball, shared);

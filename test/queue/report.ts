@@ -80,6 +80,8 @@ export function roundLine(round: RoundFigures, limits: Limits, workers: string[]
 		`${round.authorizeCalls} authorize calls`,
 		`${round.rejected429} 429s`,
 		`${round.cancelRequests} cancel requests`,
+		`first request after ${seconds(round.firstRequestAfterMs)}`,
+		`${round.averageInFlight.toFixed(1)} in flight on average`,
 		`executions ${perWorker(round, workers)}`,
 		`statuses ${[...new Set(round.executions.map((e) => e.status))].join('/') || 'none'}`,
 		`wall ${seconds(round.wallMs)} = ${(round.wallMs / limit).toFixed(2)} × ${seconds(limit)}`,

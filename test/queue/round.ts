@@ -28,6 +28,10 @@ export interface RoundFigures extends RoundPlan {
 	/** 429s in each 2-second slice from the round's first request: converging windows make them die down. */
 	rejectedOverTime: number[];
 	cancelRequests: number;
+	/** From the calls until Flinks first saw a request (n8n's queue and the workers picking up). */
+	firstRequestAfterMs: number;
+	/** Requests open at Flinks on average while it had any: how full the workers keep the limit. */
+	averageInFlight: number;
 	/** Webhook calls that did not answer 200 with a list of items. */
 	failedCalls: string[];
 	executions: Array<ExecutionRow & { workers: string[] }>;
@@ -61,8 +65,10 @@ export async function runRound(
 	const lastExecution = await deployment.lastExecutionId();
 
 	const started = performance.now();
+	const load = sampleInFlight(server, started);
 	const results = await Promise.all(batches.map((batch) => post(deployment.webhookUrl, batch)));
 	const wallMs = performance.now() - started;
+	const { firstRequestAfterMs, averageInFlight } = load.stop();
 
 	const requests = server.requests.slice(requestsBefore);
 	const firstRequestAt = requests[0]?.at ?? 0;
@@ -93,6 +99,8 @@ export async function runRound(
 			wallMs,
 		),
 		cancelRequests: requests.filter((r) => CANCEL_PATH.test(r.path)).length,
+		firstRequestAfterMs,
+		averageInFlight,
 		failedCalls: results.flatMap((result) => (result.failure ? [result.failure] : [])),
 		executions,
 	};
@@ -115,6 +123,28 @@ async function post(url: string, sessionIds: string[]): Promise<CallResult> {
 	} catch (error) {
 		return { items: [], failure: error instanceof Error ? error.message : String(error) };
 	}
+}
+
+/** Samples the server's open requests every 10 ms until stopped. */
+function sampleInFlight(server: FakeFlinksServer, started: number) {
+	let firstRequestAt: number | undefined;
+	const busy: number[] = [];
+	const timer = setInterval(() => {
+		const open = server.inFlight;
+		if (open === 0) return;
+		firstRequestAt ??= performance.now();
+		busy.push(open);
+	}, 10);
+	return {
+		stop: () => {
+			clearInterval(timer);
+			return {
+				firstRequestAfterMs: (firstRequestAt ?? started) - started,
+				averageInFlight:
+					busy.length > 0 ? busy.reduce((sum, open) => sum + open, 0) / busy.length : 0,
+			};
+		},
+	};
 }
 
 /** How many of `times` (ms) fall in each `sliceMs` slice of `totalMs`. */

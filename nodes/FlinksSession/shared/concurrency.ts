@@ -3,7 +3,7 @@ import { ManualExecutionCancelledError } from 'n8n-workflow';
 import { untilAborted } from './abort';
 
 /**
- * How many items may be in flight, and who waits for a place. Fixed, or adaptive: grows by about
+ * How many requests may be in flight, and who waits for a place. Fixed, or adaptive: grows by about
  * one per window of clean answers and halves on 429/5xx/network failure, as TCP does; like CUBIC
  * it remembers where congestion began, regrows quickly to just below that point and holds there,
  * probing above it again only after a while, and more rarely each time the probe meets the same
@@ -16,18 +16,27 @@ export class ConcurrencyWindow {
 	static readonly ADAPTIVE_CEILING = 32;
 
 	/** Windows of clean answers spent just below the last congestion point before probing above it. */
-	static readonly HOLD_WINDOWS = 16;
+	static readonly HOLD_WINDOWS = 8;
 
-	/** The hold doubles each time a probe meets the same limit, up to this many windows. */
-	static readonly MAX_HOLD_WINDOWS = 512;
+	/**
+	 * The hold doubles each time a probe meets the same limit, up to this many windows: short
+	 * enough that a window left low by a competing worker reclaims the room once that one is done.
+	 */
+	static readonly MAX_HOLD_WINDOWS = 32;
 
 	/** After this long with nothing in flight the window restarts low, as TCP's does after idle. */
 	static readonly IDLE_RESTART_MS = 60_000;
 
 	private window: number;
 
-	/** Congestion signals from requests sent before the last decrease belong to the same episode. */
+	/**
+	 * Congestion signals from requests sent before the last decrease, or within one round trip
+	 * after it (while the requests from before still fill the server), belong to the same episode.
+	 */
 	private lastDecreaseAt = -Infinity;
+
+	/** Smoothed duration of a clean request (RFC 6298's SRTT), in ms. */
+	private smoothedRoundTripMs: number | undefined;
 
 	/** The window when congestion last began (CUBIC's W_max); undefined until the first episode. */
 	private congestedWindow: number | undefined;
@@ -56,12 +65,12 @@ export class ConcurrencyWindow {
 		return this.fixed === undefined;
 	}
 
-	/** Items in flight now. */
+	/** Requests in flight now. */
 	get inFlight(): number {
 		return this.running;
 	}
 
-	/** Waits for a place in the window (in arrival order); call release() when the item is done. */
+	/** Waits for a place in the window (in arrival order); call release() when the answer is in. */
 	async acquire(signal?: AbortSignal): Promise<void> {
 		this.restartAfterIdle();
 		if (this.running < this.limit && this.waiting.length === 0) {
@@ -89,14 +98,21 @@ export class ConcurrencyWindow {
 		if (this.running === 0) this.idleSince = Date.now();
 	}
 
-	recordClean(): void {
+	/** A request answered without congestion, after `durationMs` on the wire. */
+	recordClean(durationMs?: number): void {
 		if (!this.adaptive) return;
+		if (durationMs !== undefined) {
+			const previous = this.smoothedRoundTripMs ?? durationMs;
+			this.smoothedRoundTripMs = previous + (durationMs - previous) / 8;
+		}
 		this.grow();
 		this.admitWaiting();
 	}
 
-	recordCongestion(requestStartedAt: number): void {
-		if (!this.adaptive || requestStartedAt <= this.lastDecreaseAt) return;
+	/** Returns true when this signal began a new congestion episode (the window was halved). */
+	recordCongestion(requestStartedAt: number): boolean {
+		const episodeEnd = this.lastDecreaseAt + (this.smoothedRoundTripMs ?? 0);
+		if (!this.adaptive || requestStartedAt <= episodeEnd) return false;
 		const { HOLD_WINDOWS, MAX_HOLD_WINDOWS } = ConcurrencyWindow;
 		const previous = this.congestedWindow;
 		if (previous !== undefined && this.window >= previous - 1) {
@@ -109,6 +125,7 @@ export class ConcurrencyWindow {
 		this.cleanAtPlateau = 0;
 		this.window = Math.max(1, this.window / 2);
 		this.lastDecreaseAt = Date.now();
+		return true;
 	}
 
 	private grow(): void {
@@ -155,35 +172,19 @@ export class ConcurrencyWindow {
 }
 
 /**
- * Runs task(0..count-1) in order, each once it has a place in the window. `shouldStart` is asked
- * before each start: once it says no (the execution stopped or an item failed for good), no more
- * items start. Resolves when every started task has settled; tasks settle their own items.
+ * Runs task(0..count-1) in input order with at most `maxInProgress` at once. `shouldStart` is
+ * asked before each start: once it says no (the execution stopped, or an earlier item failed for
+ * good), no more items start. Resolves when every started task has settled; tasks settle their own items.
  */
-export async function runInWindow(
+export async function runItems(
 	count: number,
-	window: ConcurrencyWindow,
+	maxInProgress: number,
 	task: (index: number) => Promise<void>,
-	shouldStart: () => boolean,
-	signal?: AbortSignal,
+	shouldStart: (index: number) => boolean,
 ): Promise<void> {
-	const running = new Set<Promise<void>>();
-	for (let index = 0; index < count && shouldStart(); index++) {
-		try {
-			await window.acquire(signal);
-		} catch {
-			break; // The execution was stopped while waiting.
-		}
-		if (!shouldStart()) {
-			window.release();
-			break;
-		}
-		const settled = task(index)
-			.catch(() => undefined)
-			.finally(() => {
-				window.release();
-				running.delete(settled);
-			});
-		running.add(settled);
-	}
-	await Promise.all([...running]);
+	let next = 0;
+	const worker = async () => {
+		while (next < count && shouldStart(next)) await task(next++);
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(maxInProgress, count)) }, worker));
 }

@@ -60,6 +60,11 @@ export class TokenGate {
 		}
 	}
 
+	/** Whether the ticket may still be sent: it holds the exchange, or its token is still the one in use. */
+	isCurrent(ticket: TokenTicket): boolean {
+		return ticket.exchanges || (!this.stale && ticket.token === this.token);
+	}
+
 	/** Whether the exchanging request's preAuthentication obtained a token. */
 	obtained(ticket: TokenTicket): boolean {
 		return accessTokenOf(ticket.credentials) !== '';

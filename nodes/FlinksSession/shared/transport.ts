@@ -52,6 +52,7 @@ interface Attempt {
 	response?: FlinksResponse & { retryAfter?: string };
 	failure?: NodeApiError;
 	startedAt: number;
+	durationMs: number;
 }
 
 /**
@@ -60,8 +61,11 @@ interface Attempt {
  * redirect, and stops at once when the execution is stopped.
  */
 export class FlinksClient {
-	/** Set once an item failed in "Stop Workflow" mode: no new request starts after it. */
-	halted = false;
+	/**
+	 * In "Stop Workflow" mode, the first item that failed: as when n8n runs items one by one, the
+	 * items before it go on and no item after it sends anything.
+	 */
+	private stoppedAt = Infinity;
 
 	/** This execution's failed token exchange: its later items fail the same way without asking again. */
 	private tokenFailure: TokenFailure | undefined;
@@ -74,7 +78,9 @@ export class FlinksClient {
 		readonly baseUrl: string,
 		xClientId: string,
 		private readonly tokenGate: TokenGate,
-		readonly window: ConcurrencyWindow,
+		private readonly window: ConcurrencyWindow,
+		/** How many items may be in progress at once (sending, waiting for the window, backing off). */
+		readonly itemsInProgress: number,
 		private readonly policy: RequestPolicy,
 		private readonly signal: AbortSignal | undefined,
 	) {
@@ -113,6 +119,8 @@ export class FlinksClient {
 			String(credentials.xClientId ?? '').trim(),
 			shared.tokenGate,
 			fixed === undefined ? shared.window : new ConcurrencyWindow(fixed),
+			// Enough items to keep the window full while some wait out a retry.
+			oneAtATime ? 1 : 2 * (fixed ?? ConcurrencyWindow.ADAPTIVE_CEILING),
 			policy,
 			ctx.getExecutionCancelSignal(),
 		);
@@ -120,6 +128,16 @@ export class FlinksClient {
 
 	get node(): INode {
 		return this.ctx.getNode();
+	}
+
+	/** Item `itemIndex` failed in "Stop Workflow" mode: items after it send nothing more. */
+	stopAfter(itemIndex: number): void {
+		this.stoppedAt = Math.min(this.stoppedAt, itemIndex);
+	}
+
+	/** Whether item `itemIndex` may still send requests. */
+	maySend(itemIndex: number): boolean {
+		return itemIndex <= this.stoppedAt && !this.aborted;
 	}
 
 	/** True once the execution was stopped (n8n's Stop button, a timeout, a shutdown). */
@@ -159,13 +177,18 @@ export class FlinksClient {
 		item: ItemContext,
 		budget: RetryBudget,
 	): Promise<{ ticket: TokenTicket; attempt: Attempt }> {
-		const ticket = await this.acquireToken(item);
+		let ticket = await this.acquireToken(item);
 		try {
 			for (;;) {
-				if (this.halted || this.aborted) throw this.notSent(item);
-				budget.countAttempt();
-				const attempt = await this.request(call, ticket);
+				if (!this.maySend(item.itemIndex)) throw this.notSent(item);
+				const attempt = await this.request(call, ticket, item);
 				if (this.aborted) throw this.notSent(item);
+				if (!attempt) {
+					// The token went bad while this request waited for a place: take the next one.
+					ticket = await this.acquireToken(item);
+					continue;
+				}
+				budget.countAttempt();
 				if (!ticket.exchanges) return { ticket, attempt };
 				if (this.tokenGate.obtained(ticket)) {
 					this.tokenGate.publish(ticket);
@@ -178,7 +201,7 @@ export class FlinksClient {
 				if (delayMs === undefined) {
 					throw this.failExchange(ticket, attempt.failure, item, budget.attempts);
 				}
-				this.window.recordCongestion(attempt.startedAt);
+				this.recordCongestion(attempt.startedAt);
 				await this.backOff(delayMs, item);
 			}
 		} finally {
@@ -194,15 +217,24 @@ export class FlinksClient {
 		if (response) {
 			if (isRedirectStatus(response.statusCode)) return undefined;
 			const congested = isTransientStatus(response.statusCode);
-			if (congested) this.window.recordCongestion(attempt.startedAt);
-			else this.window.recordClean();
+			if (congested) this.recordCongestion(attempt.startedAt);
+			else this.window.recordClean(attempt.durationMs);
 			// A call that must not take effect twice is resent only after a 429, which Flinks sends before acting.
 			const retryable = congested && (idempotent || response.statusCode === 429);
 			return retryable ? budget.nextDelay(response.retryAfter) : undefined;
 		}
 		const retryable = isRetryableFailure(classifyFailure(failure as NodeApiError));
-		if (retryable) this.window.recordCongestion(attempt.startedAt);
+		if (retryable) this.recordCongestion(attempt.startedAt);
 		return retryable && idempotent ? budget.nextDelay() : undefined;
+	}
+
+	private recordCongestion(requestStartedAt: number): void {
+		const before = this.window.limit;
+		if (!this.window.recordCongestion(requestStartedAt)) return;
+		this.ctx.logger.debug(
+			`Flinks Session: Flinks signalled congestion; at most ${this.window.limit} requests at once now (was ${before})`,
+			{ inFlight: this.window.inFlight },
+		);
 	}
 
 	/** The answer the operation gets, or the error that says why there is none. */
@@ -262,8 +294,25 @@ export class FlinksClient {
 		}
 	}
 
-	/** One HTTP request through n8n, never throwing: n8n adds the token (and obtains it when asked). */
-	private async request(call: FlinksCall, ticket: TokenTicket): Promise<Attempt> {
+	/**
+	 * One HTTP request through n8n, inside the window, never throwing for a failed request: n8n
+	 * adds the token (and obtains it when asked). Only requests on the wire hold a place; undefined
+	 * when the ticket's token went bad while waiting for one.
+	 */
+	private async request(
+		call: FlinksCall,
+		ticket: TokenTicket,
+		item: ItemContext,
+	): Promise<Attempt | undefined> {
+		try {
+			await this.window.acquire(this.signal);
+		} catch {
+			throw this.notSent(item);
+		}
+		if (!this.tokenGate.isCurrent(ticket)) {
+			this.window.release();
+			return undefined;
+		}
 		const startedAt = Date.now();
 		const credentials = ticket.exchanges
 			? withTokenRequestSettings(ticket.credentials, {
@@ -307,9 +356,12 @@ export class FlinksClient {
 					location: header(headers, 'location'),
 				},
 				startedAt,
+				durationMs: Date.now() - startedAt,
 			};
 		} catch (error) {
-			return { failure: error as NodeApiError, startedAt };
+			return { failure: error as NodeApiError, startedAt, durationMs: Date.now() - startedAt };
+		} finally {
+			this.window.release();
 		}
 	}
 
