@@ -1,8 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test and tooling code runs in plain Node, never inside n8n */
 /**
  * `npm run bench`: Flinks Session against n8n's HTTP Request node on a rate-limited fake Flinks
- * server, plus the node's own per-item overhead and memory. Prints figures; asserts nothing.
- * Everything runs in this one process, in one N8nEngine (n8n-core's real WorkflowExecute).
+ * server, plus the node's own per-item overhead and memory, all in this one process, in one
+ * N8nEngine (n8n-core's real WorkflowExecute); then the per-item table in real n8n, from the
+ * packed tarball, on every pinned release (scripts/bench/per-item.ts). Prints figures; asserts nothing.
  */
 import { createRequire } from 'module';
 import os from 'os';
@@ -25,6 +26,8 @@ import { cancelParameters } from '../test/helpers/flinks-test-bed';
 import type { RunResult } from '../test/helpers/n8n-engine';
 import { N8nEngine, NODE_NAME, shutdownN8nEngine } from '../test/helpers/n8n-engine';
 import { BaselineCancel } from './bench/baseline-node';
+import { EXCHANGE_PATH, median } from './bench/bench-support';
+import { runPerItemBench } from './bench/per-item';
 
 // tsx resolves the extensionless 'FlinksSession.node' to FlinksSession.node.json (the codex) first.
 const { FlinksSession } =
@@ -37,7 +40,6 @@ const SERVER_LIMIT = 10;
 const PHYSICAL_LIMIT_S = (ITEMS * LATENCY_MS) / SERVER_LIMIT / 1000;
 const OVERHEAD_ITEMS = 10_000;
 const OVERHEAD_REPEATS = 3;
-const EXCHANGE_PATH = '/api/v1/authorize';
 
 interface Row {
 	run: string;
@@ -295,11 +297,6 @@ interface Sample {
 	exchanges: number;
 }
 
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
-}
-
 function mb(bytes: number): string {
 	return (bytes / 1024 / 1024).toFixed(1);
 }
@@ -320,7 +317,7 @@ function table(rows: Row[]): string {
 	return lines.join('\n');
 }
 
-async function main(): Promise<void> {
+async function engineBench(): Promise<void> {
 	const { type: httpRequest, version } = await loadHttpRequestNode();
 	log(
 		`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, HTTP Request from ${version}`,
@@ -348,6 +345,19 @@ async function main(): Promise<void> {
 		log(table(bench.rows));
 	} finally {
 		await bench.stop();
+	}
+}
+
+/** BENCH_ONLY=engine or BENCH_ONLY=per-item runs one part; by default both, the engine runs first. */
+async function main(): Promise<void> {
+	const only = process.env.BENCH_ONLY ?? '';
+	if (!['', 'engine', 'per-item'].includes(only)) {
+		throw new Error(`BENCH_ONLY is "${only}"; use engine or per-item`);
+	}
+	if (only !== 'per-item') await engineBench();
+	if (only !== 'engine') {
+		if (only === '') log('');
+		await runPerItemBench(log);
 	}
 }
 

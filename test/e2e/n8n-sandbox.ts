@@ -94,9 +94,12 @@ export class N8nSandbox {
 		await this.runOrThrow(['publish:workflow', `--id=${id}`]);
 	}
 
-	/** `n8n execute --id --rawOutput`: exit 1 when a node failed; run data parsed either way. */
-	async execute(workflowId: string): Promise<N8nRun> {
-		const result = await this.run(['execute', `--id=${workflowId}`, '--rawOutput']);
+	/**
+	 * `n8n execute --id --rawOutput`: exit 1 when a node failed; run data parsed either way.
+	 * `nodeFlags` go to this run's Node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses).
+	 */
+	async execute(workflowId: string, nodeFlags: string[] = []): Promise<N8nRun> {
+		const result = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], nodeFlags);
 		return { ...result, execution: parseExecution(result.stdout) };
 	}
 
@@ -160,8 +163,9 @@ export class N8nSandbox {
 		return result;
 	}
 
-	private async run(args: string[]): Promise<CommandResult> {
-		const result = await runCommand(this.install.nodeBinary, [this.install.n8nScript, ...args], {
+	private async run(args: string[], nodeFlags: string[] = []): Promise<CommandResult> {
+		const command = [...nodeFlags, this.install.n8nScript, ...args];
+		const result = await runCommand(this.install.nodeBinary, command, {
 			cwd: this.userFolder,
 			env: await this.env(),
 			timeoutMs: 180_000,

@@ -48,6 +48,9 @@ export interface RunItem {
 }
 
 export interface TaskData {
+	/** Epoch ms when the node started, and how long it ran (n8n's own figures). */
+	startTime?: number;
+	executionTime?: number;
 	executionStatus?: string;
 	error?: { message: string; description?: string | null };
 	data?: { main: Array<RunItem[] | null> };
@@ -240,10 +243,18 @@ export function cancelNode(
 
 /** Manual trigger → Code node with the IDs → Flinks Session Cancel, nothing after. */
 export function cancelWorkflow(options: CancelWorkflowOptions): WorkflowFile {
-	const flinks = cancelNode(options, [440, 0]);
+	return sessionIdsWorkflow(options.id, options.sessionIds, cancelNode(options, [440, 0]));
+}
+
+/** Manual trigger → Code node emitting one `{ sessionId }` item per ID → `node`, nothing after. */
+export function sessionIdsWorkflow(
+	id: string,
+	sessionIds: string[],
+	node: WorkflowNode,
+): WorkflowFile {
 	return {
-		id: options.id,
-		name: `e2e ${options.id}`,
+		id,
+		name: `e2e ${id}`,
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
@@ -262,14 +273,14 @@ export function cancelWorkflow(options: CancelWorkflowOptions): WorkflowFile {
 				typeVersion: 2,
 				position: [220, 0],
 				parameters: {
-					jsCode: `return ${JSON.stringify(options.sessionIds.map((sessionId) => ({ json: { sessionId } })))};`,
+					jsCode: `return ${JSON.stringify(sessionIds.map((sessionId) => ({ json: { sessionId } })))};`,
 				},
 			},
-			flinks,
+			node,
 		],
 		connections: {
 			Start: { main: [[{ node: FIXTURE_IDS_NODE, type: 'main', index: 0 }]] },
-			[FIXTURE_IDS_NODE]: { main: [[{ node: FIXTURE_FLINKS_NODE, type: 'main', index: 0 }]] },
+			[FIXTURE_IDS_NODE]: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
 		},
 	};
 }
