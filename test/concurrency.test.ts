@@ -125,7 +125,7 @@ describe('executions in one process', () => {
 });
 
 describe('ConcurrencyWindow', () => {
-	it('adds about one per window of clean answers and halves once per congestion episode', () => {
+	it('adds about one per window of clean answers and shrinks to 70 % once per congestion episode', () => {
 		const window = new ConcurrencyWindow();
 		let cleanAnswers = 0;
 		while (window.limit < 8) {
@@ -138,7 +138,7 @@ describe('ConcurrencyWindow', () => {
 		const before = Date.now() - 1;
 		window.recordCongestion(before);
 		window.recordCongestion(before); // same episode: requests sent before the decrease
-		expect(window.limit).toBe(4);
+		expect(window.limit).toBe(5); // 8 × 0.7 = 5.6
 	});
 
 	it('counts 429s for requests sent within one round trip after a decrease as the same episode', () => {
@@ -148,15 +148,15 @@ describe('ConcurrencyWindow', () => {
 			const window = new ConcurrencyWindow();
 			while (window.limit < 8) window.recordClean(40);
 			window.recordCongestion(999);
-			expect(window.limit).toBe(4);
+			expect(window.limit).toBe(5);
 			// Sent 30 ms after the decrease, answered 429 at once: the server is still full of older requests.
 			now.mockReturnValue(1_030);
 			expect(window.recordCongestion(1_030)).toBe(false);
-			expect(window.limit).toBe(4);
+			expect(window.limit).toBe(5);
 			// A round trip later the decrease has taken effect: a 429 now is news.
 			now.mockReturnValue(1_050);
 			expect(window.recordCongestion(1_045)).toBe(true);
-			expect(window.limit).toBe(2);
+			expect(window.limit).toBe(3); // 5.6 × 0.7 = 3.9
 		} finally {
 			now.mockRestore();
 		}
@@ -166,8 +166,8 @@ describe('ConcurrencyWindow', () => {
 		const window = new ConcurrencyWindow();
 		while (window.limit < 10) window.recordClean();
 		window.recordCongestion(Date.now() - 1);
-		expect(window.limit).toBe(5);
-		for (let i = 0; i < 4; i++) window.recordClean();
+		expect(window.limit).toBe(7);
+		for (let i = 0; i < 2; i++) window.recordClean();
 		expect(window.limit).toBe(9);
 		for (let i = 0; i < ConcurrencyWindow.HOLD_WINDOWS * 9 - 1; i++) window.recordClean();
 		expect(window.limit).toBe(9);
@@ -180,7 +180,7 @@ describe('ConcurrencyWindow', () => {
 			const window = new ConcurrencyWindow();
 			while (window.limit < 10) window.recordClean();
 			window.recordCongestion(999_999);
-			for (let i = 0; i < 4; i++) window.recordClean();
+			for (let i = 0; i < 2; i++) window.recordClean();
 			expect(window.limit).toBe(9);
 			await window.acquire();
 			window.release();

@@ -4,16 +4,19 @@ import { untilAborted } from './abort';
 
 /**
  * How many requests may be in flight, and who waits for a place. Fixed, or adaptive: grows by about
- * one per window of clean answers and halves on 429/5xx/network failure, as TCP does; like CUBIC
- * it remembers where congestion began, regrows quickly to just below that point and holds there,
- * probing above it again only after a while, and more rarely each time the probe meets the same
- * limit. An adaptive window is shared by every execution that talks to the same Flinks instance
+ * one per window of clean answers and shrinks to 70 % on 429/5xx/network failure, once per round
+ * trip; like CUBIC it remembers where congestion began, regrows quickly to just below that point
+ * and holds there, probing above it again after a while, less often each time the probe meets the
+ * same limit, but never so rarely that a process cannot take back room another one has left. An adaptive window is shared by every execution that talks to the same Flinks instance
  * with the same credential in this process (see sharedState.ts).
  */
 export class ConcurrencyWindow {
 	static readonly ADAPTIVE_START = 4;
 
 	static readonly ADAPTIVE_CEILING = 32;
+
+	/** What is left of the window after a congestion episode. */
+	static readonly DECREASE_FACTOR = 0.7;
 
 	/** Windows of clean answers spent just below the last congestion point before probing above it. */
 	static readonly HOLD_WINDOWS = 8;
@@ -123,7 +126,7 @@ export class ConcurrencyWindow {
 		}
 		this.congestedWindow = this.window;
 		this.cleanAtPlateau = 0;
-		this.window = Math.max(1, this.window / 2);
+		this.window = Math.max(1, this.window * ConcurrencyWindow.DECREASE_FACTOR);
 		this.lastDecreaseAt = Date.now();
 		return true;
 	}
