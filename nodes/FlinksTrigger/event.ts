@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isPlainObject } from '../FlinksSession/shared/guards';
 import { normalizeStatus } from '../FlinksSession/shared/session';
 
 /** What the trigger reads from a Flinks event; the event itself stays available as sent. */
@@ -56,14 +57,14 @@ export function staleEventProblem(
 export function parseEventBody(rawBody: Buffer): IDataObject | undefined {
 	try {
 		const body: unknown = JSON.parse(rawBody.toString('utf8'));
-		return isObject(body) ? body : undefined;
+		return isPlainObject(body) ? body : undefined;
 	} catch {
 		return undefined;
 	}
 }
 
 export function readFlinksEvent(body: IDataObject): FlinksEvent {
-	const scopes = [body, ...ENVELOPES.map((name) => fieldOf([body], [name])).filter(isObject)];
+	const scopes = [body, ...ENVELOPES.map((name) => fieldOf([body], [name])).filter(isPlainObject)];
 	const text = (spellings: readonly string[]) => textOrNull(fieldOf(scopes, spellings));
 	const status = text(FIELD_SPELLINGS.status);
 	return {
@@ -110,8 +111,4 @@ function canonical(name: string): string {
 function textOrNull(value: unknown): string | null {
 	if (typeof value === 'string' && value.trim() !== '') return value;
 	return typeof value === 'number' ? String(value) : null;
-}
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
