@@ -11,16 +11,28 @@ let bed: FlinksTestBed;
 
 useTestBed((started) => (bed = started));
 
-const detailsParameters = (): INodeParameters => ({
+const detailsParameters = (extra: INodeParameters = {}): INodeParameters => ({
 	resource: 'session',
 	operation: 'getDetails',
 	sessionId: '={{ $json.sessionId }}',
 	options: {},
+	...extra,
 });
 const pairingOf = (items: INodeExecutionData[]) => items.map((item) => item.pairedItem);
 
-describe('Session › Get Details', () => {
-	it('emits each session flat and typed, as Flinks documents it', async () => {
+/** The compact item of Simplify, in its order. */
+const SIMPLIFIED_KEYS = [
+	'sessionId',
+	'referenceId',
+	'status',
+	'statusDetails',
+	'amount',
+	'direction',
+	'createdAt',
+];
+
+describe('Session › Get (Get Details)', () => {
+	it('with Simplify off, emits each session flat and typed, as Flinks documents it', async () => {
 		const paid = bed.server.addSession({
 			status: 'Completed',
 			amount: 42.1,
@@ -31,7 +43,7 @@ describe('Session › Get Details', () => {
 		const open = bed.server.addSession({ referenceId: null, payee: undefined });
 		const run = await bed.engine.run({
 			items: [{ sessionId: paid.sessionId }, { sessionId: open.sessionId }],
-			parameters: detailsParameters(),
+			parameters: detailsParameters({ simplify: false }),
 		});
 
 		expect(run.error).toBeUndefined();
@@ -67,6 +79,80 @@ describe('Session › Get Details', () => {
 		expect(bed.server.count(DETAILS)).toBe(2);
 		// Looking changes nothing.
 		expect(bed.server.session(open.sessionId)?.status).toBe('Initiated');
+	});
+
+	it('simplifies by default in version 1.1: the seven fields workflows branch on, in order', async () => {
+		const session = bed.server.addSession({ status: 'Completed', amount: 42.1 });
+		const run = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: detailsParameters(),
+		});
+
+		expect(run.error).toBeUndefined();
+		expect(Object.keys(run.items[0].json)).toEqual(SIMPLIFIED_KEYS);
+		expect(run.items[0].json).toEqual({
+			sessionId: session.sessionId,
+			referenceId: session.referenceId,
+			status: 'Completed',
+			statusDetails: null,
+			amount: 42.1,
+			direction: 'DEBIT',
+			createdAt: session.createdAt,
+		});
+	});
+
+	it('keeps the full item in version 1, as workflows saved before 1.1 expect', async () => {
+		const session = bed.server.addSession({ status: 'Completed' });
+		const run = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: detailsParameters(),
+			typeVersion: 1,
+		});
+
+		expect(run.error).toBeUndefined();
+		expect(Object.keys(run.items[0].json)).toEqual([
+			...SIMPLIFIED_KEYS.slice(0, 5),
+			'type',
+			'direction',
+			'currency',
+			'payor',
+			'payee',
+			'transactions',
+			'createdAt',
+		]);
+		expect(run.items[0].json).toMatchObject({
+			type: 'e-Transfer',
+			currency: 'CAD',
+			transactions: [{ id: expect.any(String), status: 'Completed' }],
+		});
+	});
+
+	it('lets version 1 turn Simplify on, and reads it from an expression', async () => {
+		const session = bed.server.addSession();
+		const run = await bed.engine.run({
+			items: [
+				{ sessionId: session.sessionId, compact: true },
+				{ sessionId: session.sessionId, compact: 'false' },
+			],
+			parameters: detailsParameters({ simplify: '={{ $json.compact }}' }),
+			typeVersion: 1,
+		});
+
+		expect(Object.keys(run.items[0].json)).toEqual(SIMPLIFIED_KEYS);
+		expect(run.items[1].json).toHaveProperty('payor');
+	});
+
+	it('fails an item whose Simplify is not true or false, sending nothing for it', async () => {
+		const session = bed.server.addSession();
+		const run = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: detailsParameters({ simplify: '={{ "yes" }}' }),
+		});
+
+		expect(run.error?.message).toMatch(
+			/^Invalid Simplify\b.*expected true or false, got the text "yes"/,
+		);
+		expect(bed.server.count(DETAILS)).toBe(0);
 	});
 
 	it('reports the Canceled spelling, in any case, as Cancelled', async () => {

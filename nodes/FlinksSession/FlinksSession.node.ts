@@ -18,7 +18,9 @@ export class FlinksSession implements INodeType {
 		name: 'flinksSession',
 		icon: { light: 'file:flinks.svg', dark: 'file:flinks.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Get Details simplifies its item by default (Simplify); version 1 keeps the full item.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Manage Flinks Pay e-Transfer sessions',
 		defaults: { name: 'Flinks Session' },

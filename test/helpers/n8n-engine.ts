@@ -221,10 +221,24 @@ class NodeTypesRegistry implements INodeTypes {
 	}
 }
 
-function latestVersion(type: INodeType | IVersionedNodeType): number {
-	if ('nodeVersions' in type) return type.currentVersion;
+function versionsOf(type: INodeType | IVersionedNodeType): number[] {
+	if ('nodeVersions' in type) return Object.keys(type.nodeVersions).map(Number);
 	const { version } = type.description;
-	return Array.isArray(version) ? Math.max(...version) : version;
+	return Array.isArray(version) ? version : [version];
+}
+
+function latestVersion(type: INodeType | IVersionedNodeType): number {
+	return Math.max(...versionsOf(type));
+}
+
+/** The typeVersion a test asks for, which the node type must declare (a saved workflow's). */
+function declaredVersion(type: INodeType | IVersionedNodeType, typeVersion: number): number {
+	if (!versionsOf(type).includes(typeVersion)) {
+		throw new ApplicationError(
+			`The node type has no version ${typeVersion} (it has ${versionsOf(type).join(', ')})`,
+		);
+	}
+	return typeVersion;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -518,6 +532,8 @@ export interface RunOptions {
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	/** Key in the nodeTypes record; default 'flinksSession' */
 	nodeType?: string;
+	/** The node's typeVersion, as a saved workflow records it; default the type's latest version. */
+	typeVersion?: number;
 	/** Called once the execution has started, with a way to stop it as n8n's Stop button does. */
 	onStarted?: (execution: { cancel(): void }) => void;
 }
@@ -646,7 +662,10 @@ export class N8nEngine {
 				id: 'node-under-test',
 				name: NODE_NAME,
 				type: nodeTypeName,
-				typeVersion: latestVersion(this.nodeTypes.getByName(nodeTypeName)),
+				typeVersion:
+					options.typeVersion === undefined
+						? latestVersion(this.nodeTypes.getByName(nodeTypeName))
+						: declaredVersion(this.nodeTypes.getByName(nodeTypeName), options.typeVersion),
 				position: [220, 0],
 				parameters: deepCopy(options.parameters),
 				credentials: { [this.credentialType]: { ...this.credentialRef } },
