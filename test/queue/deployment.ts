@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and tooling code runs in plain Node, never inside n8n */
 import { randomBytes } from 'crypto';
 
 import type { N8nInstall } from '../e2e/n8n-install';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and tooling code runs in plain Node, never inside n8n */
 import type { FakeFlinksServer } from '../helpers/fake-flinks-server';
 import type { ExecutionRow, QueueDeployment } from './deployment';
 
