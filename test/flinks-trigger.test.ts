@@ -110,9 +110,9 @@ describe('Flinks Trigger › refused deliveries start nothing', () => {
 		expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 401]);
 		expect(answers.map((answer) => (answer.body as IDataObject).message)).toEqual([
 			'The delivery carries no X-Flinks-Signature or X-Webhook-Signature header',
-			'The delivery signature does not match its body and the Flinks Webhook secret',
-			'The delivery signature does not match its body and the Flinks Webhook secret',
-			'The delivery signature does not match its body and the Flinks Webhook secret',
+			'The delivery signature does not match its body and the Flinks Webhook API secret',
+			'The delivery signature does not match its body and the Flinks Webhook API secret',
+			'The delivery signature does not match its body and the Flinks Webhook API secret',
 		]);
 		expect(trigger.executions).toEqual([]);
 		const warnings = bed.engine.logLines.filter((line) =>
@@ -421,7 +421,7 @@ describe('Flinks Trigger › set-up and secrets', () => {
 		// n8n answers 500 and records the failed execution, as for any trigger that throws.
 		expect(answer.status).toBe(500);
 		expect(trigger.executions.map((run) => run.data.resultData.error?.message)).toEqual([
-			'The Flinks Webhook credential has no secret',
+			'The Flinks Webhook API credential has no secret',
 		]);
 	});
 

@@ -191,7 +191,7 @@ describe('errors', () => {
 			items: [{ sessionId: '../cancel' }],
 			parameters: detailsParameters(),
 		});
-		expect(run.error?.message).toBe('Invalid Session ID in item 0: "../cancel" is not a UUID');
+		expect(run.error?.message).toBe('Invalid Session ID: "../cancel" is not a UUID [item 0]');
 		expect(bed.server.requests).toHaveLength(0);
 	});
 
@@ -201,7 +201,7 @@ describe('errors', () => {
 			parameters: detailsParameters(),
 		});
 		expect(run.error?.message).toBe(
-			`Getting details of session ${UNKNOWN_SESSION} failed: Flinks answered HTTP 404 (Session not found: Session ${UNKNOWN_SESSION} was not found.)`,
+			`Getting details of session ${UNKNOWN_SESSION}: Flinks answered HTTP 404 (Session not found: Session ${UNKNOWN_SESSION} was not found.) [item 0]`,
 		);
 		expect(run.error?.description).toMatch(/Flinks trace ID: \S+/);
 		expect((run.error as { httpCode?: string }).httpCode).toBe('404');
@@ -223,7 +223,7 @@ describe('errors', () => {
 			parameters: detailsParameters(),
 		});
 		expect(run.error?.message).toBe(
-			`Getting details of session ${session.sessionId}: Flinks answered HTTP 200 with ${body}`,
+			`Getting details of session ${session.sessionId}: Flinks answered HTTP 200 with ${body} [item 0]`,
 		);
 		expect(run.error?.context.itemIndex).toBe(0);
 	});
@@ -245,7 +245,7 @@ describe('errors', () => {
 		expect(run.items.map((item) => item.json.sessionId)).toEqual([first.sessionId, last.sessionId]);
 		expect(pairingOf(run.errorItems)).toEqual([{ item: 1 }, { item: 2 }]);
 		expect(run.errorItems.map((item) => item.json)).toEqual([
-			{ sessionId: 'nope', error: 'Invalid Session ID in item 1: "nope" is not a UUID' },
+			{ sessionId: 'nope', error: 'Invalid Session ID: "nope" is not a UUID [item 1]' },
 			{ sessionId: UNKNOWN_SESSION, error: expect.stringContaining('Flinks answered HTTP 404') },
 		]);
 	});

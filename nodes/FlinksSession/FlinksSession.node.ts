@@ -21,8 +21,9 @@ export class FlinksSession implements INodeType {
 		// 1.1: Get Details simplifies its item by default (Simplify); version 1 keeps the full item.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage Flinks Pay e-Transfer sessions',
+		subtitle:
+			'={{ { cancel: "Cancel", create: "Create", getDetails: "Get" }[$parameter["operation"]] + ": Payment Session" }}',
+		description: 'Create, check and cancel Interac e-Transfer payment sessions with Flinks Pay',
 		defaults: { name: 'Flinks Session' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

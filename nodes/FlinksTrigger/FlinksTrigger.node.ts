@@ -41,7 +41,8 @@ export class FlinksTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + $parameter["events"].join(", ")}}',
+		subtitle:
+			'={{ "On " + $parameter["events"].map((event) => event[0].toUpperCase() + event.slice(1)).join(", ") }}',
 		description:
 			'Starts the workflow when a Flinks Pay e-Transfer session completes, fails or is cancelled',
 		defaults: { name: 'Flinks Trigger' },

@@ -260,7 +260,7 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 			});
 			expect(items[1].json).toEqual({
 				error: expect.stringMatching(
-					/Invalid Session ID in item 1: "not-a-session-id" is not a UUID/,
+					/^Invalid Session ID: "not-a-session-id" is not a UUID \[item 1\]$/,
 				),
 			});
 			expect(items[2].json).toEqual({
@@ -286,7 +286,7 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 			const { error } = execution.data.resultData;
 			expect(error?.node?.name).toBe(FIXTURE_FLINKS_NODE);
 			expect(error?.message).toMatch(
-				new RegExp(`^Cancelling session ${UNKNOWN_SESSION} failed: Flinks answered HTTP 404`),
+				new RegExp(`^Cancelling session ${UNKNOWN_SESSION}: Flinks answered HTTP 404`),
 			);
 			expect(execution.data.resultData.runData[FIXTURE_FLINKS_NODE][0].error?.message).toBe(
 				error?.message,
