@@ -51,10 +51,12 @@ import type {
 	ICredentialsExpressionResolveValues,
 	ICredentialType,
 	IDataObject,
+	IConnections,
 	IExecuteData,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
+	INodeCredentials,
 	INodeCredentialsDetails,
 	INodeCredentialTestResult,
 	INodeExecutionData,
@@ -63,6 +65,7 @@ import type {
 	INodeType,
 	INodeTypes,
 	IRequestOptionsSimplified,
+	IRun,
 	IRunData,
 	ITriggerFunctions,
 	ITriggerResponse,
@@ -538,6 +541,16 @@ export interface RunOptions {
 	onStarted?: (execution: { cancel(): void }) => void;
 }
 
+export interface WorkflowRunOptions {
+	items: IDataObject[];
+	/** The nodes after Test Trigger. */
+	nodes: INode[];
+	/** How they connect; Test Trigger's main output goes to `first`. */
+	connections: IConnections;
+	first: string;
+	onStarted?: RunOptions['onStarted'];
+}
+
 export interface RunResult {
 	/** Main output 0 of the node under test (json + pairedItem) */
 	items: INodeExecutionData[];
@@ -648,6 +661,51 @@ export class N8nEngine {
 	/** One manual execution of: Test Trigger (emits `items`) → the node under test. */
 	async run(options: RunOptions): Promise<RunResult> {
 		const nodeTypeName = options.nodeType ?? 'flinksSession';
+		const run = await this.runWorkflow({
+			items: options.items,
+			nodes: [
+				{
+					id: 'node-under-test',
+					name: NODE_NAME,
+					type: nodeTypeName,
+					typeVersion: this.typeVersionOf(nodeTypeName, options.typeVersion),
+					position: [220, 0],
+					parameters: deepCopy(options.parameters),
+					credentials: this.nodeCredentials(),
+					...(options.onError ? { onError: options.onError } : {}),
+				},
+			],
+			connections: {},
+			first: NODE_NAME,
+			onStarted: options.onStarted,
+		});
+		const { runData } = run.data.resultData;
+		const task = runData[NODE_NAME]?.[0];
+		const main = task?.data?.main ?? [];
+		return {
+			items: main[0] ?? [],
+			errorItems: main[1] ?? [],
+			error: task?.error ?? run.data.resultData.error,
+			runData,
+		};
+	}
+
+	/** What a node using the stored credential records under `credentials`. */
+	nodeCredentials(): INodeCredentials {
+		return { [this.credentialType]: { ...this.credentialRef } };
+	}
+
+	/** The typeVersion a saved node of this type has: the one asked for (declared), else the latest. */
+	typeVersionOf(nodeTypeName: string, typeVersion?: number): number {
+		const type = this.nodeTypes.getByName(nodeTypeName);
+		return typeVersion === undefined ? latestVersion(type) : declaredVersion(type, typeVersion);
+	}
+
+	/**
+	 * One manual execution of a workflow: Test Trigger (emits `items`) → `first`, then `nodes` as
+	 * `connections` join them (main or AI connections alike).
+	 */
+	async runWorkflow(options: WorkflowRunOptions): Promise<IRun> {
 		const executionId = String(++executionCounter);
 		const nodes: INode[] = [
 			{
@@ -658,19 +716,7 @@ export class N8nEngine {
 				position: [0, 0],
 				parameters: { items: JSON.stringify(options.items) },
 			},
-			{
-				id: 'node-under-test',
-				name: NODE_NAME,
-				type: nodeTypeName,
-				typeVersion:
-					options.typeVersion === undefined
-						? latestVersion(this.nodeTypes.getByName(nodeTypeName))
-						: declaredVersion(this.nodeTypes.getByName(nodeTypeName), options.typeVersion),
-				position: [220, 0],
-				parameters: deepCopy(options.parameters),
-				credentials: { [this.credentialType]: { ...this.credentialRef } },
-				...(options.onError ? { onError: options.onError } : {}),
-			},
+			...options.nodes,
 		];
 		const workflowData: IWorkflowBase = {
 			id: 'engine-test-workflow',
@@ -682,7 +728,10 @@ export class N8nEngine {
 			updatedAt: new Date(),
 			nodes,
 			connections: {
-				[TRIGGER_NAME]: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
+				...options.connections,
+				[TRIGGER_NAME]: {
+					main: [[{ node: options.first, type: NodeConnectionTypes.Main, index: 0 }]],
+				},
 			},
 			settings: { executionOrder: 'v1' },
 		};
@@ -705,17 +754,7 @@ export class N8nEngine {
 			startNode: workflow.getNode(TRIGGER_NAME) as INode,
 		});
 		options.onStarted?.({ cancel: () => execution.cancel() });
-		const run = await execution;
-
-		const { runData } = run.data.resultData;
-		const task = runData[NODE_NAME]?.[0];
-		const main = task?.data?.main ?? [];
-		return {
-			items: main[0] ?? [],
-			errorItems: main[1] ?? [],
-			error: task?.error ?? run.data.resultData.error,
-			runData,
-		};
+		return await execution;
 	}
 
 	/**
