@@ -1,5 +1,6 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { FULL_DETAILS_KEYS, SIMPLIFIED_DETAILS_KEYS } from './helpers/details-keys';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { useTestBed } from './helpers/flinks-test-bed';
 
@@ -19,17 +20,6 @@ const detailsParameters = (extra: INodeParameters = {}): INodeParameters => ({
 	...extra,
 });
 const pairingOf = (items: INodeExecutionData[]) => items.map((item) => item.pairedItem);
-
-/** The compact item of Simplify, in its order. */
-const SIMPLIFIED_KEYS = [
-	'sessionId',
-	'referenceId',
-	'status',
-	'statusDetails',
-	'amount',
-	'direction',
-	'createdAt',
-];
 
 describe('Session › Get (Get Details)', () => {
 	it('with Simplify off, emits each session flat and typed, as Flinks documents it', async () => {
@@ -89,7 +79,7 @@ describe('Session › Get (Get Details)', () => {
 		});
 
 		expect(run.error).toBeUndefined();
-		expect(Object.keys(run.items[0].json)).toEqual(SIMPLIFIED_KEYS);
+		expect(Object.keys(run.items[0].json)).toEqual(SIMPLIFIED_DETAILS_KEYS);
 		expect(run.items[0].json).toEqual({
 			sessionId: session.sessionId,
 			referenceId: session.referenceId,
@@ -110,16 +100,7 @@ describe('Session › Get (Get Details)', () => {
 		});
 
 		expect(run.error).toBeUndefined();
-		expect(Object.keys(run.items[0].json)).toEqual([
-			...SIMPLIFIED_KEYS.slice(0, 5),
-			'type',
-			'direction',
-			'currency',
-			'payor',
-			'payee',
-			'transactions',
-			'createdAt',
-		]);
+		expect(Object.keys(run.items[0].json)).toEqual(FULL_DETAILS_KEYS);
 		expect(run.items[0].json).toMatchObject({
 			type: 'e-Transfer',
 			currency: 'CAD',
@@ -138,7 +119,7 @@ describe('Session › Get (Get Details)', () => {
 			typeVersion: 1,
 		});
 
-		expect(Object.keys(run.items[0].json)).toEqual(SIMPLIFIED_KEYS);
+		expect(Object.keys(run.items[0].json)).toEqual(SIMPLIFIED_DETAILS_KEYS);
 		expect(run.items[1].json).toHaveProperty('payor');
 	});
 

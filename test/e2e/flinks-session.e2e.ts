@@ -1,6 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and tooling code runs in plain Node, never inside n8n */
 import { randomBytes } from 'crypto';
 
+import { FULL_DETAILS_KEYS, SIMPLIFIED_DETAILS_KEYS } from '../helpers/details-keys';
 import { FakeFlinksServer } from '../helpers/fake-flinks-server';
 import { INSTALLS_ENV, TARBALL_ENV } from './global-setup';
 import type { N8nInstall } from './n8n-install';
@@ -409,18 +410,8 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 			expect(run.exitCode).toBe(0);
 			const [full] = outputItems(execution, 'Get (v1)');
 			const [compact] = outputItems(execution, 'Get (v1.1)');
-			const simplified = ['sessionId', 'referenceId', 'status', 'statusDetails', 'amount'];
-			expect(Object.keys(full.json)).toEqual([
-				...simplified,
-				'type',
-				'direction',
-				'currency',
-				'payor',
-				'payee',
-				'transactions',
-				'createdAt',
-			]);
-			expect(Object.keys(compact.json)).toEqual([...simplified, 'direction', 'createdAt']);
+			expect(Object.keys(full.json)).toEqual(FULL_DETAILS_KEYS);
+			expect(Object.keys(compact.json)).toEqual(SIMPLIFIED_DETAILS_KEYS);
 			expect(compact.json).toEqual({
 				sessionId: ids.versions[0],
 				referenceId: full.json.referenceId,
