@@ -333,6 +333,23 @@ describe('Flinks Trigger › Confirm With Flinks', () => {
 		}
 	});
 
+	it('says so when Confirm With Flinks is on but no Flinks Pay API credential is selected', async () => {
+		const trigger = await bed.activate({ confirmWithFlinks: true }, { withoutPayCredential: true });
+		const session = bed.server.addSession();
+		const event = bed.webhooks.finish(session.sessionId, 'Completed');
+
+		expect((await bed.webhooks.deliver(trigger.url, event)).status).toBe(200);
+		expect(itemsOf(trigger)).toEqual([
+			expect.objectContaining({
+				sessionId: session.sessionId,
+				confirmed: false,
+				confirmationError:
+					'Confirm With Flinks is on but the trigger has no Flinks Pay API credential, so Flinks was not asked. Select one in the trigger.',
+			}),
+		]);
+		expect(bed.server.requests).toHaveLength(0);
+	});
+
 	it('gives up on a Flinks that does not answer within 10 seconds', async () => {
 		const trigger = await bed.activate({ confirmWithFlinks: true });
 		const event = bed.webhooks.finish(bed.server.addSession().sessionId, 'Failed');

@@ -202,6 +202,17 @@ describe('what the editor shows, by n8n UI text style', () => {
 		expect(unsorted).toEqual([]);
 	});
 
+	it('offers each credential of the trigger in its own selector', () => {
+		// n8n's editor takes a parameter named in a credential's displayOptions for the node's
+		// authentication choice, and then fills the other credential's selector with this type.
+		const credentialsOf = trigger.description.credentials ?? [];
+		expect(credentialsOf.map(({ name, required }) => [name, required])).toEqual([
+			['flinksWebhookApi', true],
+			['flinksPayApi', false],
+		]);
+		expect(credentialsOf.filter((credential) => credential.displayOptions)).toEqual([]);
+	});
+
 	it("names the trigger's events 'Trigger On', without a tooltip", () => {
 		const events = trigger.description.properties.find((p) => p.name === 'events');
 		expect(events).toMatchObject({ displayName: 'Trigger On', type: 'multiOptions' });

@@ -36,7 +36,7 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			"Whether to look up each event's session at Flinks (as Flinks Session's Get does) and output Flinks' own current state; needs a Flinks Pay API credential",
+			"Whether to look up each event's session at Flinks (as Flinks Session's Get does) and output Flinks' own current state; select a Flinks Pay API credential above for it",
 	},
 	{
 		displayName: 'Options',
