@@ -190,7 +190,7 @@ export function noAnswerError(
 	const reason =
 		kind === 'timeout'
 			? `no answer within ${details.timeoutMs} ms`
-			: `the ${kind === 'tls' ? 'secure ' : ''}connection failed (${String(failure.httpCode ?? 'network error')})`;
+			: `the ${kind === 'tls' ? 'secure ' : ''}connection broke off or was refused (${String(failure.httpCode ?? 'network error')})`;
 	const tries = details.attempts > 1 ? ` (after ${details.attempts} attempts)` : '';
 	if (!details.idempotent) {
 		return itemError(
@@ -206,7 +206,7 @@ export function noAnswerError(
 		`Could not reach Flinks${item.sessionId ? ` for session ${item.sessionId}` : ''}: ${reason}${tries}`,
 		{
 			description:
-				'Flinks or the network between did not answer. Running the item again later is safe.',
+				"Flinks or the network between did not answer. Running the item again later is safe; if it keeps happening, raise 'Timeout' or 'Max Retries' in the node's options, or check the credential's 'Base URL'.",
 		},
 	);
 }
