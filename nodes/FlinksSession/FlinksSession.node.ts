@@ -35,7 +35,7 @@ export class FlinksSession implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Session', value: 'session' }],
+				options: [{ name: 'Payment Session', value: 'session' }],
 				default: 'session',
 			},
 			...sessionDescription,

@@ -59,7 +59,8 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_REPEAT_WINDOW_MINUTES,
-				description: "How long 'Ignore Repeats' remembers a session and its status",
+				description:
+					"How long 'Ignore Repeats' remembers a session and its status. Defaults to 60.",
 			},
 			{
 				displayName: 'Replay Window (Minutes)',
@@ -68,7 +69,7 @@ export const triggerProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: DEFAULT_REPLAY_WINDOW_MINUTES,
 				description:
-					"Events dated earlier than this, or more than a minute ahead of this server's clock, are refused (HTTP 401) so that a captured delivery cannot be replayed. 0 turns the check off.",
+					"Events dated earlier than this, or more than a minute ahead of this server's clock, are refused (HTTP 401) so that a captured delivery cannot be replayed. 0 turns the check off. Defaults to 5.",
 			},
 		],
 	},

@@ -34,14 +34,14 @@ const maxRetriesOption: INodeProperties = {
 	typeOptions: { minValue: 0, maxValue: 10 },
 	default: 3,
 	description:
-		'How many times to resend a request after a rate limit (429), a server error (500, 502, 503, 504), a timeout or a dropped connection. Each wait is longer than the last and never shorter than what Flinks asks for (Retry-After).',
+		'How many times to resend a request after a rate limit (429), a server error (500, 502, 503, 504), a timeout or a dropped connection. Each wait is longer than the last and never shorter than what Flinks asks for (Retry-After). Defaults to 3.',
 };
 
 /** A create is resent only when Flinks refused it before doing anything: say so where it is set. */
 const createMaxRetriesOption: INodeProperties = {
 	...maxRetriesOption,
 	description:
-		'How many times to resend a create that Flinks turned away with a rate limit (429). A create is never resent after a server error, a timeout or a dropped connection, so no customer is asked to pay twice.',
+		'How many times to resend a create that Flinks turned away with a rate limit (429). A create is never resent after a server error, a timeout or a dropped connection, so no customer is asked to pay twice. Defaults to 3.',
 };
 
 const timeoutOption: INodeProperties = {
@@ -51,7 +51,7 @@ const timeoutOption: INodeProperties = {
 	typeOptions: { minValue: 1 },
 	default: 30000,
 	description:
-		'How long to wait for Flinks to answer one request, in milliseconds, before giving up on that attempt (the token request included)',
+		'How long to wait for Flinks to answer one request, in milliseconds, before giving up on that attempt (the token request included). Defaults to 30000 (30 seconds).',
 };
 
 /**
