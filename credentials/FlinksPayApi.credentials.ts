@@ -68,23 +68,24 @@ export class FlinksPayApi implements ICredentialType {
 			name: 'environment',
 			type: 'options',
 			options: [
-				{ name: 'Sandbox', value: 'sandbox', description: SANDBOX_URL },
-				{ name: 'Production', value: 'production', description: PRODUCTION_URL },
 				{
 					name: 'Custom Base URL',
 					value: 'custom',
-					description: 'The instance URL Flinks gave you',
+					description: 'The address of the instance Flinks gave you',
 				},
+				{ name: 'Production', value: 'production', description: PRODUCTION_URL },
+				{ name: 'Sandbox', value: 'sandbox', description: SANDBOX_URL },
 			],
 			default: 'sandbox',
+			description: 'Which Flinks Pay environment these client credentials belong to',
 		},
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: '',
-			placeholder: 'https://yourinstance.flinksapp.com',
-			description: 'The {{BaseUri}} of your Flinks instance, without a path',
+			placeholder: 'e.g. https://yourinstance.flinksapp.com',
+			description: 'The address of your Flinks instance, without a path',
 			required: true,
 			displayOptions: { show: { environment: ['custom'] } },
 		},
@@ -111,7 +112,7 @@ export class FlinksPayApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			description:
-				'Optional. When set, sent as the x-client-ID header on every API call (some Flinks instances require it).',
+				"Sent as the 'x-client-id' header on every API call when set; some Flinks instances require it",
 		},
 		{
 			displayName: 'Access Token',
@@ -161,13 +162,13 @@ export class FlinksPayApi implements ICredentialType {
 		if (statusCode >= 300 && statusCode < 400) {
 			throw tokenFailure(
 				TOKEN_REFUSED,
-				`Flinks answered the token request with HTTP ${statusCode}, a redirect to ${redirectOrigin(response.headers?.location, baseUrl)}. Credentials are never sent after a redirect: set the credential's Environment or Base URL to the exact address Flinks gave you.`,
+				`Flinks answered the token request with HTTP ${statusCode}, a redirect to ${redirectOrigin(response.headers?.location, baseUrl)}. Credentials are never sent after a redirect: set the credential's 'Environment' or 'Base URL' to the exact address Flinks gave you.`,
 			);
 		}
 		if (statusCode === 401 || statusCode === 403) {
 			throw tokenFailure(
 				TOKEN_REFUSED,
-				`Flinks rejected the client ID or secret (${statusCode}). Check the credential's Client ID, Client Secret and environment.`,
+				`Flinks rejected the client ID or secret (${statusCode}). Check the credential's 'Client ID', 'Client Secret' and 'Environment'.`,
 			);
 		}
 		const body = (
@@ -179,7 +180,7 @@ export class FlinksPayApi implements ICredentialType {
 			const transient = statusCode === 429 || statusCode >= 500;
 			throw tokenFailure(
 				transient ? TOKEN_UNAVAILABLE : TOKEN_REFUSED,
-				`Flinks did not issue an access token (HTTP ${statusCode}${statusCode < 300 ? ' without an access_token' : detail})`,
+				`Flinks did not issue an access token (HTTP ${statusCode}${statusCode < 300 ? ' without an access_token' : detail})${transient ? '' : ". Check the credential's 'Client ID', 'Client Secret' and 'Environment'."}`,
 			);
 		}
 		return { accessToken };
@@ -220,7 +221,8 @@ export class FlinksPayApi implements ICredentialType {
 				properties: {
 					key: 'status',
 					value: 401,
-					message: 'Flinks issued an access token but rejected it (401). Check the environment.',
+					message:
+						"Flinks issued an access token but rejected it (401). Check that 'Environment' is the one these client credentials belong to.",
 				},
 			},
 		],

@@ -20,7 +20,7 @@ export class FlinksWebhookApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'Flinks sets up webhooks through its support desk: send them the Production URL of your Flinks Trigger node, and they hand you this secret.',
+				'Flinks sets up webhooks through its support desk: send them the Production URL of your Flinks Trigger node, and they hand you this secret',
 			name: 'notice',
 			type: 'notice',
 			default: '',

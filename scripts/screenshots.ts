@@ -4,7 +4,9 @@
  * the packed package installed as n8n installs community packages, the fake Flinks server beside
  * it, and Debian's Chromium driven by playwright-core (which downloads no browser).
  *
- * Writes docs/node-cancel-parameters.png, docs/credential-dialog.png, docs/execution-output.png.
+ * Writes docs/node-cancel-parameters.png, docs/credential-dialog.png, docs/execution-output.png,
+ * docs/node-get-parameters.png (Get with Simplify, run on the sample sessions) and
+ * docs/node-trigger-parameters.png.
  * Needs /usr/bin/chromium (`apt-get install -y chromium`); CHROMIUM=/path overrides it.
  */
 import { randomBytes } from 'crypto';
@@ -20,13 +22,25 @@ import type { N8nServer } from '../test/e2e/n8n-sandbox';
 import { N8nSandbox } from '../test/e2e/n8n-sandbox';
 import { buildAndPack, CREDENTIAL_TYPE, REPO_ROOT } from '../test/e2e/package-tarball';
 import { SAMPLE_SESSIONS, seedSampleSessions } from '../test/e2e/sample-sessions';
-import { cancelWorkflow, FIXTURE_FLINKS_NODE } from '../test/e2e/workflows';
+import type { WorkflowFile } from '../test/e2e/workflows';
+import {
+	cancelWorkflow,
+	FIXTURE_FLINKS_NODE,
+	getDetailsVersionsWorkflow,
+	TRIGGER_TYPE,
+	WEBHOOK_CREDENTIAL_TYPE,
+} from '../test/e2e/workflows';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const DOCS = path.join(REPO_ROOT, 'docs');
 const VIEWPORT = { width: 1440, height: 1000 };
 const WORKFLOW_ID = 'docsCancelSessions';
+const GET_WORKFLOW_ID = 'docsGetSessions';
+const GET_NODE = 'Get (v1.1)';
+const TRIGGER_WORKFLOW_ID = 'docsPaymentEnded';
+const TRIGGER_NODE = 'Flinks Trigger';
 const CREDENTIAL = { id: 'docsFlinksPay', name: 'Flinks Pay account' };
+const WEBHOOK_CREDENTIAL = { id: 'docsFlinksWebhook', name: 'Flinks Webhook account' };
 /** The known sample sessions: two still open, three already ended. */
 const SESSION_IDS = SAMPLE_SESSIONS.filter((session) => session.status).map(
 	(session) => session.sessionId,
@@ -72,6 +86,11 @@ async function main(): Promise<void> {
 					xClientId: '',
 				},
 			},
+			{
+				...WEBHOOK_CREDENTIAL,
+				type: WEBHOOK_CREDENTIAL_TYPE,
+				data: { secret: `whsec_${randomBytes(18).toString('base64url')}` },
+			},
 		]);
 		const workflow = cancelWorkflow({
 			id: WORKFLOW_ID,
@@ -89,7 +108,12 @@ async function main(): Promise<void> {
 				ifAlreadyEnded: 'returnStatus',
 			};
 		}
-		await sandbox.importWorkflows([workflow]);
+		const getWorkflow = getDetailsVersionsWorkflow(
+			{ id: GET_WORKFLOW_ID, credential: CREDENTIAL, sessionIds: SESSION_IDS },
+			[1.1],
+		);
+		getWorkflow.name = 'Check Flinks payment sessions';
+		await sandbox.importWorkflows([workflow, getWorkflow, triggerWorkflow()]);
 		step(`Starting n8n ${install.version} (fake Flinks on ${flinks.baseUrl})`);
 		n8n = await sandbox.start();
 		step(`n8n is up on ${n8n.baseUrl}`);
@@ -119,6 +143,8 @@ async function main(): Promise<void> {
 			await captureNodeParameters(page);
 			await captureCredentialDialog(page);
 			await captureExecutionOutput(page);
+			await captureGetParameters(page);
+			await captureTriggerParameters(page);
 			captured = true;
 		} finally {
 			if (!captured) {
@@ -161,16 +187,40 @@ async function save(page: Page, name: string): Promise<void> {
 	step(`Saved ${path.relative(REPO_ROOT, file)}`);
 }
 
-async function openWorkflow(page: Page): Promise<void> {
-	await page.goto(`/workflow/${WORKFLOW_ID}`);
+/** A Flinks Trigger on its own, with the default events and Confirm With Flinks on. */
+function triggerWorkflow(): WorkflowFile {
+	return {
+		id: TRIGGER_WORKFLOW_ID,
+		name: 'When a Flinks payment ends',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: '00000000-0000-4000-8000-00000000d0c5',
+				name: TRIGGER_NODE,
+				type: TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: '5b0e6f1c-2d3a-4b5c-8d9e-0f1a2b3c4d5e',
+				parameters: { confirmWithFlinks: true, options: {} },
+				credentials: {
+					[WEBHOOK_CREDENTIAL_TYPE]: WEBHOOK_CREDENTIAL,
+					[CREDENTIAL_TYPE]: CREDENTIAL,
+				},
+			},
+		],
+		connections: {},
+	};
+}
+
+async function openWorkflow(page: Page, workflowId = WORKFLOW_ID): Promise<void> {
+	await page.goto(`/workflow/${workflowId}`);
 	await page.getByTestId('canvas-node').first().waitFor();
 	await page.waitForLoadState('networkidle');
 }
 
-async function openFlinksNode(page: Page): Promise<void> {
-	await page
-		.locator(`[data-test-id="canvas-node"][data-node-name="${FIXTURE_FLINKS_NODE}"]`)
-		.dblclick();
+async function openFlinksNode(page: Page, nodeName = FIXTURE_FLINKS_NODE): Promise<void> {
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
 	await page.getByTestId('ndv').waitFor();
 	await page.waitForTimeout(500);
 }
@@ -191,15 +241,42 @@ async function captureCredentialDialog(page: Page): Promise<void> {
 async function captureExecutionOutput(page: Page): Promise<void> {
 	await openWorkflow(page);
 	await openFlinksNode(page);
+	await executeAndWaitFor(page, 'Cancelled');
+	await save(page, 'execution-output.png');
+}
+
+/** Get with its default Simplify, run on the sample sessions: the compact item in the output. */
+async function captureGetParameters(page: Page): Promise<void> {
+	await openWorkflow(page, GET_WORKFLOW_ID);
+	await openFlinksNode(page, GET_NODE);
+	await executeAndWaitFor(page, 'Completed');
+	// The JSON view shows an item whole: the seven fields of Simplify.
+	await page.getByText('JSON', { exact: true }).last().click();
+	await page.waitForTimeout(500);
+	await save(page, 'node-get-parameters.png');
+}
+
+async function captureTriggerParameters(page: Page): Promise<void> {
+	await openWorkflow(page, TRIGGER_WORKFLOW_ID);
+	await openFlinksNode(page, TRIGGER_NODE);
+	// Each credential selector holds its own credential: a selector without a matching option shows
+	// the bare ID instead (as when n8n offered Flinks Pay API credentials in both).
+	await page.getByText(WEBHOOK_CREDENTIAL.name).first().waitFor({ state: 'attached' });
+	if ((await page.getByText(WEBHOOK_CREDENTIAL.id).count()) > 0) {
+		throw new Error(`The trigger's webhook credential selector shows ${WEBHOOK_CREDENTIAL.id}`);
+	}
+	await save(page, 'node-trigger-parameters.png');
+}
+
+async function executeAndWaitFor(page: Page, text: string): Promise<void> {
 	await page.getByTestId('node-execute-button').click();
-	await page.locator('table').getByText('Cancelled').first().waitFor();
+	await page.locator('table').getByText(text).first().waitFor();
 	// The "Node executed successfully" toast would cover the output panel.
 	await page
 		.locator('.el-notification__closeBtn')
 		.click({ timeout: 5000 })
 		.catch(() => undefined);
 	await page.waitForTimeout(800);
-	await save(page, 'execution-output.png');
 }
 
 main().catch((error: unknown) => {

@@ -146,7 +146,7 @@ describe('sessions that already ended', () => {
 		});
 		expect(run.items).toHaveLength(0);
 		expect(run.error?.message).toBe(
-			`Session ${session.sessionId} has already ended (status Completed); Flinks answered HTTP 400`,
+			`Session ${session.sessionId} has already ended (status Completed); Flinks answered HTTP 400 [item 0]`,
 		);
 		expect(run.error?.context.itemIndex).toBe(0);
 	});
@@ -161,7 +161,9 @@ describe('errors', () => {
 			parameters: cancelParameters(),
 		});
 		expect(run.error?.message).toMatch(
-			new RegExp(`^Cancelling session ${unknown} failed: Flinks answered HTTP 404 \\(.+\\)$`),
+			new RegExp(
+				`^Cancelling session ${unknown}: Flinks answered HTTP 404 \\(.+\\) \\[item \\d+\\]$`,
+			),
 		);
 		expect(run.error?.message).toContain(`(Session not found: Session ${unknown} was not found.)`);
 		expect(run.error?.description).toMatch(/Flinks trace ID: \S+/);
@@ -187,8 +189,8 @@ describe('errors', () => {
 	});
 
 	it.each([
-		['empty', '', 'is empty'],
-		['whitespace', '   ', 'is empty'],
+		['empty', '', 'it is empty'],
+		['whitespace', '   ', 'it is empty'],
 		['not a UUID', 'abc-123', '"abc-123" is not a UUID'],
 		['a path', '../x', '"../x" is not a UUID'],
 		[
@@ -205,7 +207,7 @@ describe('errors', () => {
 				items: [{ sessionId: value }],
 				parameters: cancelParameters(),
 			});
-			expect(run.error?.message).toContain(`Invalid Session ID in item 0: ${problem}`);
+			expect(run.error?.message).toContain(`Invalid Session ID: ${problem} [item 0]`);
 			expect(run.error?.context.itemIndex).toBe(0);
 			expect(bed.server.requests).toHaveLength(0);
 		},
@@ -255,12 +257,12 @@ describe('errors', () => {
 		// n8n merges the input item's fields into each error item.
 		expect(run.errorItems[0].json).toEqual({
 			sessionId: 'not-a-uuid',
-			error: 'Invalid Session ID in item 1: "not-a-uuid" is not a UUID',
+			error: 'Invalid Session ID: "not-a-uuid" is not a UUID [item 1]',
 		});
 		expect(run.errorItems[1].json).toEqual({
 			sessionId: '0f4c2a6e-1111-4222-8333-944455556666',
 			error: expect.stringMatching(
-				/^Cancelling session 0f4c2a6e-\S+ failed: Flinks answered HTTP 404 \(.+\)$/,
+				/^Cancelling session 0f4c2a6e-\S+: Flinks answered HTTP 404 \(.+\) \[item \d+\]$/,
 			),
 		});
 		expect(bed.server.count(CANCELS)).toBe(4);
@@ -285,7 +287,7 @@ describe('errors', () => {
 		]);
 		expect(run.items[2].json).toEqual({
 			error: expect.stringContaining(
-				`session ${batch.items[2].sessionId} failed: Flinks answered HTTP 404`,
+				`session ${batch.items[2].sessionId}: Flinks answered HTTP 404`,
 			),
 		});
 	});

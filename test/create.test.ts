@@ -162,43 +162,43 @@ describe('single-use tokens', () => {
 
 describe('validation before sending', () => {
 	it.each([
-		['a zero amount', { amount: 0 }, 'Invalid Amount in item 0: Amount 0 is not greater than 0'],
+		['a zero amount', { amount: 0 }, 'Invalid Amount: Amount 0 is not greater than 0 [item 0]'],
 		[
 			'a negative amount',
 			{ amount: -5 },
-			'Invalid Amount in item 0: Amount -5 is not greater than 0',
+			'Invalid Amount: Amount -5 is not greater than 0 [item 0]',
 		],
 		[
 			'three decimals',
 			{ amount: 10.005 },
-			'Invalid Amount in item 0: Amount 10.005 has more than two decimals',
+			'Invalid Amount: Amount 10.005 has more than two decimals [item 0]',
 		],
 		[
 			'an amount that is not a number',
 			{ amount: 'ten' },
-			'Invalid Amount in item 0: Amount "ten" is not a number',
+			'Invalid Amount: Amount "ten" is not a number [item 0]',
 		],
-		['no amount', { amount: '' }, 'Invalid Amount in item 0: Amount is empty'],
+		['no amount', { amount: '' }, 'Invalid Amount: Amount is empty [item 0]'],
 		[
 			'no first name',
 			{ firstName: '  ' },
-			'Invalid Payor First Name in item 0: Payor First Name is empty',
+			'Invalid Payor First Name: Payor First Name is empty [item 0]',
 		],
 		[
 			'no last name',
 			{ lastName: '' },
-			'Invalid Payor Last Name in item 0: Payor Last Name is empty',
+			'Invalid Payor Last Name: Payor Last Name is empty [item 0]',
 		],
-		['no email', { email: '' }, 'Invalid Payor Email in item 0: Payor Email is empty'],
+		['no email', { email: '' }, 'Invalid Payor Email: Payor Email is empty [item 0]'],
 		[
 			'an email without @',
 			{ email: 'jane.example.com' },
-			'Invalid Payor Email in item 0: Payor Email "jane.example.com" is not an email address',
+			'Invalid Payor Email: Payor Email "jane.example.com" is not an email address [item 0]',
 		],
 		[
 			'a reference ID over 100 characters',
 			{ orderId: 'R'.repeat(101) },
-			'Invalid Reference ID in item 0: Reference ID has 101 characters, at most 100 are allowed',
+			'Invalid Reference ID: Reference ID has 101 characters, at most 100 are allowed [item 0]',
 		],
 	])('rejects %s without sending a request', async (_label, change, message) => {
 		const run = await bed.engine.run({
@@ -217,7 +217,7 @@ describe('validation before sending', () => {
 			parameters: createParameters(),
 		});
 		expect(run.error?.message).toBe(
-			'Invalid Amount, Payor Last Name, Payor Email in item 0: Amount 0 is not greater than 0; Payor Last Name is empty; Payor Email "nope" is not an email address',
+			'Invalid Amount, Payor Last Name, Payor Email: Amount 0 is not greater than 0; Payor Last Name is empty; Payor Email "nope" is not an email address [item 0]',
 		);
 		expect(bed.server.requests).toHaveLength(0);
 	});
@@ -231,7 +231,7 @@ describe('validation before sending', () => {
 			}),
 		});
 		expect(run.error?.message).toBe(
-			'Invalid Notification Language, Payee Account in item 0: Notification Language "DE" is not EN or FR; Payee Account needs the institution code, transit number and account number together',
+			'Invalid Notification Language, Payee Account: Notification Language "DE" is not EN or FR; Payee Account needs the institution code, transit number and account number together [item 0]',
 		);
 		expect(bed.server.requests).toHaveLength(0);
 	});
@@ -245,7 +245,7 @@ describe('errors from Flinks', () => {
 			parameters: createParameters(),
 		});
 		expect(run.error?.message).toBe(
-			'Creating a session failed: Flinks answered HTTP 400 (One or more validation errors occurred.: See errors for details.): payor.email: The payor email is not a valid address.',
+			'Creating a session: Flinks answered HTTP 400 (One or more validation errors occurred.: See errors for details.): payor.email: The payor email is not a valid address. [item 1]',
 		);
 		expect(run.error?.description).toMatch(/Flinks trace ID: \S+/);
 		expect(run.error?.context.itemIndex).toBe(1);
@@ -256,7 +256,7 @@ describe('errors from Flinks', () => {
 		bed.server.injectFault({ method: 'POST', path: '/api/v2/sessions', kind: 'html', status: 201 });
 		const run = await bed.engine.run({ items: [customer(1)], parameters: createParameters() });
 		expect(run.error?.message).toBe(
-			'Creating a session: Flinks answered HTTP 201 with an HTML page instead of JSON',
+			'Creating a session: Flinks answered HTTP 201 with an HTML page instead of JSON [item 0]',
 		);
 		expect(run.error?.description).toContain('Check the Flinks dashboard before creating it again');
 	});
@@ -267,7 +267,7 @@ describe('errors from Flinks', () => {
 			items: [customer(1)],
 			parameters: createParameters({ options: { maxRetries: 0 } }),
 		});
-		expect(run.error?.message).toMatch(/^Creating a session failed: Flinks answered HTTP 500 /);
+		expect(run.error?.message).toMatch(/^Creating a session: Flinks answered HTTP 500 /);
 		expect(run.error?.description).toContain('Check the Flinks dashboard before creating it again');
 	});
 
@@ -305,7 +305,7 @@ describe('errors from Flinks', () => {
 		expect(run.items.map((item) => item.json.referenceId)).toEqual(['ORDER-1001', 'ORDER-1004']);
 		expect(pairingOf(run.errorItems)).toEqual([{ item: 1 }, { item: 2 }]);
 		expect(run.errorItems.map((item) => item.json.error)).toEqual([
-			'Invalid Amount in item 1: Amount 0 is not greater than 0',
+			'Invalid Amount: Amount 0 is not greater than 0 [item 1]',
 			expect.stringContaining('payor.email: The payor email is not a valid address.'),
 		]);
 		expect(bed.server.allSessions()).toHaveLength(2);

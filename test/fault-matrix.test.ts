@@ -174,7 +174,7 @@ const cases: FaultCase[] = [
 			}),
 		outcomes: {
 			10: failed(
-				/^Cancelling session \S+ failed: Flinks answered HTTP 429 \(Too Many Requests: .+\)$/,
+				/^Cancelling session \S+: Flinks answered HTTP 429 \(Too Many Requests: .+\) \[item \d+\]$/,
 			),
 		},
 		authorize: 1,
@@ -192,7 +192,9 @@ const cases: FaultCase[] = [
 				}),
 			outcomes: {
 				10: failed(
-					new RegExp(`^Cancelling session \\S+ failed: Flinks answered HTTP ${status} \\(.+\\)$`),
+					new RegExp(
+						`^Cancelling session \\S+: Flinks answered HTTP ${status} \\(.+\\) \\[item \\d+\\]$`,
+					),
 				),
 			},
 			authorize: 1,
@@ -209,7 +211,7 @@ const cases: FaultCase[] = [
 				times: Infinity,
 				path: cancelOf(ids[10]),
 			}),
-		outcomes: { 10: failed(/^Cancelling session \S+ failed: Flinks answered HTTP 401/) },
+		outcomes: { 10: failed(/^Cancelling session \S+: Flinks answered HTTP 401/) },
 		authorize: 2,
 		// Rejected as sent, and as resent with the fresh token; the item then fails, the others go on.
 		rejected: 2,
@@ -263,9 +265,9 @@ const cases: FaultCase[] = [
 		},
 		outcomes: {
 			5: failed(
-				/^Cancelling session \S+ failed: Flinks answered HTTP 503 \(Service Unavailable: Injected 503 response\.\)$/,
+				/^Cancelling session \S+: Flinks answered HTTP 503 \(Service Unavailable: Injected 503 response\.\) \[item \d+\]$/,
 			),
-			40: failed(/failed: Flinks answered HTTP 503/),
+			40: failed(/: Flinks answered HTTP 503/),
 		},
 		authorize: 1,
 		cancels: BATCH + 2,
@@ -283,7 +285,9 @@ const cases: FaultCase[] = [
 		options: { maxRetries: 1 },
 		arrange: ({ bed, ids }) =>
 			bed.server.injectFault({ kind: 'reset', times: Infinity, path: cancelOf(ids[30]) }),
-		outcomes: { 30: failed(/^Could not reach Flinks for session \S+: .+ \(after 2 attempts\)$/) },
+		outcomes: {
+			30: failed(/^Could not reach Flinks for session \S+: .+ \(after 2 attempts\) \[item \d+\]$/),
+		},
 		authorize: 1,
 		cancels: BATCH + 1,
 	},
@@ -301,7 +305,9 @@ const cases: FaultCase[] = [
 		options: { timeout: 200, maxRetries: 1 },
 		arrange: ({ bed, ids }) =>
 			bed.server.injectFault({ kind: 'hang', times: Infinity, path: cancelOf(ids[20]) }),
-		outcomes: { 20: failed(/^Could not reach Flinks for session \S+: .+ \(after 2 attempts\)$/) },
+		outcomes: {
+			20: failed(/^Could not reach Flinks for session \S+: .+ \(after 2 attempts\) \[item \d+\]$/),
+		},
 		authorize: 1,
 		cancels: BATCH + 1,
 	},
@@ -312,7 +318,7 @@ const cases: FaultCase[] = [
 			bed.server.injectFault({ kind: 'malformedJson', path: cancelOf(ids[7]) }),
 		outcomes: {
 			7: failed(
-				/^Cancelling session \S+: Flinks answered HTTP 200 with a body that is not valid JSON$/,
+				/^Cancelling session \S+: Flinks answered HTTP 200 with a body that is not valid JSON \[item \d+\]$/,
 			),
 		},
 		authorize: 1,
@@ -324,7 +330,7 @@ const cases: FaultCase[] = [
 		arrange: ({ bed, ids }) => bed.server.injectFault({ kind: 'html', path: cancelOf(ids[8]) }),
 		outcomes: {
 			8: failed(
-				/^Cancelling session \S+: Flinks answered HTTP 200 with an HTML page instead of JSON$/,
+				/^Cancelling session \S+: Flinks answered HTTP 200 with an HTML page instead of JSON \[item \d+\]$/,
 			),
 		},
 		authorize: 1,
@@ -334,7 +340,9 @@ const cases: FaultCase[] = [
 		fault: 'empty 200 body',
 		arrange: ({ bed, ids }) =>
 			bed.server.injectFault({ kind: 'emptyBody', path: cancelOf(ids[9]) }),
-		outcomes: { 9: failed(/^Cancelling session \S+: Flinks answered HTTP 200 with empty body$/) },
+		outcomes: {
+			9: failed(/^Cancelling session \S+: Flinks answered HTTP 200 with empty body \[item \d+\]$/),
+		},
 		authorize: 1,
 		cancels: BATCH,
 	},
@@ -344,7 +352,7 @@ const cases: FaultCase[] = [
 			bed.server.injectFault({ kind: 'jsonWithoutStatus', path: cancelOf(ids[11]) }),
 		outcomes: {
 			11: failed(
-				/^Cancelling session \S+: Flinks answered HTTP 200 with a JSON body without a session status$/,
+				/^Cancelling session \S+: Flinks answered HTTP 200 with a JSON body without a session status \[item \d+\]$/,
 			),
 		},
 		authorize: 1,
@@ -357,7 +365,7 @@ const cases: FaultCase[] = [
 		},
 		outcomes: {
 			12: failed(
-				/^Cancelling session (\S+) failed: Flinks answered HTTP 404 \(Session not found: Session \1 was not found\.\)$/,
+				/^Cancelling session (\S+): Flinks answered HTTP 404 \(Session not found: Session \1 was not found\.\) \[item \d+\]$/,
 			),
 		},
 		authorize: 1,

@@ -110,9 +110,9 @@ describe('Flinks Trigger › refused deliveries start nothing', () => {
 		expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 401]);
 		expect(answers.map((answer) => (answer.body as IDataObject).message)).toEqual([
 			'The delivery carries no X-Flinks-Signature or X-Webhook-Signature header',
-			'The delivery signature does not match its body and the Flinks Webhook secret',
-			'The delivery signature does not match its body and the Flinks Webhook secret',
-			'The delivery signature does not match its body and the Flinks Webhook secret',
+			'The delivery signature does not match its body and the Flinks Webhook API secret',
+			'The delivery signature does not match its body and the Flinks Webhook API secret',
+			'The delivery signature does not match its body and the Flinks Webhook API secret',
 		]);
 		expect(trigger.executions).toEqual([]);
 		const warnings = bed.engine.logLines.filter((line) =>
@@ -333,6 +333,23 @@ describe('Flinks Trigger › Confirm With Flinks', () => {
 		}
 	});
 
+	it('says so when Confirm With Flinks is on but no Flinks Pay API credential is selected', async () => {
+		const trigger = await bed.activate({ confirmWithFlinks: true }, { withoutPayCredential: true });
+		const session = bed.server.addSession();
+		const event = bed.webhooks.finish(session.sessionId, 'Completed');
+
+		expect((await bed.webhooks.deliver(trigger.url, event)).status).toBe(200);
+		expect(itemsOf(trigger)).toEqual([
+			expect.objectContaining({
+				sessionId: session.sessionId,
+				confirmed: false,
+				confirmationError:
+					'Confirm With Flinks is on but the trigger has no Flinks Pay API credential, so Flinks was not asked. Select one in the trigger.',
+			}),
+		]);
+		expect(bed.server.requests).toHaveLength(0);
+	});
+
 	it('gives up on a Flinks that does not answer within 10 seconds', async () => {
 		const trigger = await bed.activate({ confirmWithFlinks: true });
 		const event = bed.webhooks.finish(bed.server.addSession().sessionId, 'Failed');
@@ -421,7 +438,7 @@ describe('Flinks Trigger › set-up and secrets', () => {
 		// n8n answers 500 and records the failed execution, as for any trigger that throws.
 		expect(answer.status).toBe(500);
 		expect(trigger.executions.map((run) => run.data.resultData.error?.message)).toEqual([
-			'The Flinks Webhook credential has no secret',
+			'The Flinks Webhook API credential has no secret',
 		]);
 	});
 

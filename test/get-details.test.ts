@@ -1,5 +1,6 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { FULL_DETAILS_KEYS, SIMPLIFIED_DETAILS_KEYS } from './helpers/details-keys';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { useTestBed } from './helpers/flinks-test-bed';
 
@@ -11,16 +12,17 @@ let bed: FlinksTestBed;
 
 useTestBed((started) => (bed = started));
 
-const detailsParameters = (): INodeParameters => ({
+const detailsParameters = (extra: INodeParameters = {}): INodeParameters => ({
 	resource: 'session',
 	operation: 'getDetails',
 	sessionId: '={{ $json.sessionId }}',
 	options: {},
+	...extra,
 });
 const pairingOf = (items: INodeExecutionData[]) => items.map((item) => item.pairedItem);
 
-describe('Session › Get Details', () => {
-	it('emits each session flat and typed, as Flinks documents it', async () => {
+describe('Session › Get (Get Details)', () => {
+	it('with Simplify off, emits each session flat and typed, as Flinks documents it', async () => {
 		const paid = bed.server.addSession({
 			status: 'Completed',
 			amount: 42.1,
@@ -31,7 +33,7 @@ describe('Session › Get Details', () => {
 		const open = bed.server.addSession({ referenceId: null, payee: undefined });
 		const run = await bed.engine.run({
 			items: [{ sessionId: paid.sessionId }, { sessionId: open.sessionId }],
-			parameters: detailsParameters(),
+			parameters: detailsParameters({ simplify: false }),
 		});
 
 		expect(run.error).toBeUndefined();
@@ -67,6 +69,71 @@ describe('Session › Get Details', () => {
 		expect(bed.server.count(DETAILS)).toBe(2);
 		// Looking changes nothing.
 		expect(bed.server.session(open.sessionId)?.status).toBe('Initiated');
+	});
+
+	it('simplifies by default in version 1.1: the seven fields workflows branch on, in order', async () => {
+		const session = bed.server.addSession({ status: 'Completed', amount: 42.1 });
+		const run = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: detailsParameters(),
+		});
+
+		expect(run.error).toBeUndefined();
+		expect(Object.keys(run.items[0].json)).toEqual(SIMPLIFIED_DETAILS_KEYS);
+		expect(run.items[0].json).toEqual({
+			sessionId: session.sessionId,
+			referenceId: session.referenceId,
+			status: 'Completed',
+			statusDetails: null,
+			amount: 42.1,
+			direction: 'DEBIT',
+			createdAt: session.createdAt,
+		});
+	});
+
+	it('keeps the full item in version 1, as workflows saved before 1.1 expect', async () => {
+		const session = bed.server.addSession({ status: 'Completed' });
+		const run = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: detailsParameters(),
+			typeVersion: 1,
+		});
+
+		expect(run.error).toBeUndefined();
+		expect(Object.keys(run.items[0].json)).toEqual(FULL_DETAILS_KEYS);
+		expect(run.items[0].json).toMatchObject({
+			type: 'e-Transfer',
+			currency: 'CAD',
+			transactions: [{ id: expect.any(String), status: 'Completed' }],
+		});
+	});
+
+	it('lets version 1 turn Simplify on, and reads it from an expression', async () => {
+		const session = bed.server.addSession();
+		const run = await bed.engine.run({
+			items: [
+				{ sessionId: session.sessionId, compact: true },
+				{ sessionId: session.sessionId, compact: 'false' },
+			],
+			parameters: detailsParameters({ simplify: '={{ $json.compact }}' }),
+			typeVersion: 1,
+		});
+
+		expect(Object.keys(run.items[0].json)).toEqual(SIMPLIFIED_DETAILS_KEYS);
+		expect(run.items[1].json).toHaveProperty('payor');
+	});
+
+	it('fails an item whose Simplify is not true or false, sending nothing for it', async () => {
+		const session = bed.server.addSession();
+		const run = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: detailsParameters({ simplify: '={{ "yes" }}' }),
+		});
+
+		expect(run.error?.message).toMatch(
+			/^Invalid Simplify\b.*expected true or false, got the text "yes"/,
+		);
+		expect(bed.server.count(DETAILS)).toBe(0);
 	});
 
 	it('reports the Canceled spelling, in any case, as Cancelled', async () => {
@@ -105,7 +172,7 @@ describe('errors', () => {
 			items: [{ sessionId: '../cancel' }],
 			parameters: detailsParameters(),
 		});
-		expect(run.error?.message).toBe('Invalid Session ID in item 0: "../cancel" is not a UUID');
+		expect(run.error?.message).toBe('Invalid Session ID: "../cancel" is not a UUID [item 0]');
 		expect(bed.server.requests).toHaveLength(0);
 	});
 
@@ -115,7 +182,7 @@ describe('errors', () => {
 			parameters: detailsParameters(),
 		});
 		expect(run.error?.message).toBe(
-			`Getting details of session ${UNKNOWN_SESSION} failed: Flinks answered HTTP 404 (Session not found: Session ${UNKNOWN_SESSION} was not found.)`,
+			`Getting details of session ${UNKNOWN_SESSION}: Flinks answered HTTP 404 (Session not found: Session ${UNKNOWN_SESSION} was not found.) [item 0]`,
 		);
 		expect(run.error?.description).toMatch(/Flinks trace ID: \S+/);
 		expect((run.error as { httpCode?: string }).httpCode).toBe('404');
@@ -137,7 +204,7 @@ describe('errors', () => {
 			parameters: detailsParameters(),
 		});
 		expect(run.error?.message).toBe(
-			`Getting details of session ${session.sessionId}: Flinks answered HTTP 200 with ${body}`,
+			`Getting details of session ${session.sessionId}: Flinks answered HTTP 200 with ${body} [item 0]`,
 		);
 		expect(run.error?.context.itemIndex).toBe(0);
 	});
@@ -159,7 +226,7 @@ describe('errors', () => {
 		expect(run.items.map((item) => item.json.sessionId)).toEqual([first.sessionId, last.sessionId]);
 		expect(pairingOf(run.errorItems)).toEqual([{ item: 1 }, { item: 2 }]);
 		expect(run.errorItems.map((item) => item.json)).toEqual([
-			{ sessionId: 'nope', error: 'Invalid Session ID in item 1: "nope" is not a UUID' },
+			{ sessionId: 'nope', error: 'Invalid Session ID: "nope" is not a UUID [item 1]' },
 			{ sessionId: UNKNOWN_SESSION, error: expect.stringContaining('Flinks answered HTTP 404') },
 		]);
 	});

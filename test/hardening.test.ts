@@ -164,7 +164,7 @@ describe('Create in "Stop Workflow" mode', () => {
 		customers[2].email = 'jane@localhost';
 		const run = await bed.engine.run({ items: customers, parameters: createParameters() });
 
-		expect(run.error?.message).toMatch(/^Creating a session failed: Flinks answered HTTP 400/);
+		expect(run.error?.message).toMatch(/^Creating a session: Flinks answered HTTP 400/);
 		expect(run.error?.context.itemIndex).toBe(2);
 		const sent = bed.server.requests
 			.filter((r) => r.method === CREATES.method && r.path === CREATES.path)
@@ -257,7 +257,7 @@ describe('booleans from expressions', () => {
 			onError: 'continueRegularOutput',
 		});
 		expect(run.items[0].json.error).toBe(
-			`Invalid Send Interac Link in item 0: Send Interac Link expected true or false, got ${described}`,
+			`Invalid Send Interac Link: Send Interac Link expected true or false, got ${described} [item 0]`,
 		);
 		expect(bed.server.requests).toHaveLength(0);
 	});
@@ -277,7 +277,7 @@ describe('text fields of Create', () => {
 			onError: 'continueRegularOutput',
 		});
 		expect(run.items[0].json.error).toBe(
-			`Invalid ${label} in item 0: ${label} expected text, got ${described}`,
+			`Invalid ${label}: ${label} expected text, got ${described} [item 0]`,
 		);
 		expect(bed.server.requests).toHaveLength(0);
 	});
@@ -300,7 +300,7 @@ describe('text fields of Create', () => {
 			onError: 'continueRegularOutput',
 		});
 		expect(run.items[0].json.error).toBe(
-			'Invalid Payor Middle Name in item 0: Payor Middle Name expected text, got an object',
+			'Invalid Payor Middle Name: Payor Middle Name expected text, got an object [item 0]',
 		);
 	});
 });
@@ -332,7 +332,7 @@ describe('a 2xx to a cancel', () => {
 		async (status) => {
 			const { asked, json } = await cancelAnsweredWith(status);
 			expect(json.error).toBe(
-				`Cancelling session ${asked}: Flinks answered HTTP 200 but the session is ${status}, not Cancelled`,
+				`Cancelling session ${asked}: Flinks answered HTTP 200 but the session is ${status}, not Cancelled [item 0]`,
 			);
 		},
 	);
@@ -350,14 +350,14 @@ describe('a 2xx to a cancel', () => {
 			options: { ifAlreadyEnded: 'error' },
 		});
 		expect(json.error).toBe(
-			`Session ${asked} has already ended (status Completed); Flinks answered HTTP 200`,
+			`Session ${asked} has already ended (status Completed); Flinks answered HTTP 200 [item 0]`,
 		);
 	});
 
 	it('about another session is an error', async () => {
 		const { asked, other, json } = await cancelAnsweredWith('Cancelled', { about: (id) => id });
 		expect(json.error).toBe(
-			`Cancelling session ${asked}: Flinks answered HTTP 200 about another session (${other})`,
+			`Cancelling session ${asked}: Flinks answered HTTP 200 about another session (${other}) [item 0]`,
 		);
 	});
 });

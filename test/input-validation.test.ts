@@ -12,10 +12,10 @@ const fullwidthDigits = VALID.replace(/\d/g, (digit) =>
 	String.fromCharCode(0xff10 + Number(digit)),
 );
 
-/** [label, Session ID value, what the error says about it after "Invalid Session ID in item 0: "] */
+/** [label, Session ID value, what the error says about it between "Invalid Session ID: " and " [item 0]"] */
 const badSessionIds: Array<[string, unknown, string]> = [
-	['empty', '', 'is empty'],
-	['only whitespace', ' \t\n ', 'is empty'],
+	['empty', '', 'it is empty'],
+	['only whitespace', ' \t\n ', 'it is empty'],
 	['not a UUID', 'abc-123', '"abc-123" is not a UUID'],
 	['a UUID without hyphens', VALID.replace(/-/g, ''), `"${VALID.replace(/-/g, '')}" is not a UUID`],
 	['a UUID in braces', `{${VALID}}`, `"{${VALID}}" is not a UUID`],
@@ -102,7 +102,7 @@ describe('Session ID validation', () => {
 			});
 
 			expect(run.items).toHaveLength(0);
-			expect(run.error?.message).toBe(`Invalid Session ID in item 0: ${problem}`);
+			expect(run.error?.message).toBe(`Invalid Session ID: ${problem} [item 0]`);
 			expect(run.error?.message.length).toBeLessThan(200);
 			expect(run.error?.description).toContain('No request was sent.');
 			expect(run.error?.context.itemIndex).toBe(0);
@@ -152,7 +152,7 @@ describe('Session ID validation', () => {
 		});
 		badSessionIds.forEach(([, , problem], index) => {
 			expect(run.items[index + 1].json).toEqual({
-				error: `Invalid Session ID in item ${index + 1}: ${problem}`,
+				error: `Invalid Session ID: ${problem} [item ${index + 1}]`,
 			});
 		});
 		// Only the two good sessions reached Flinks; nothing else was requested.
@@ -187,7 +187,7 @@ describe('Session ID validation', () => {
 			onError: 'continueRegularOutput',
 		});
 		expect(run.items[0].json.error).toMatch(
-			new RegExp(`^Cancelling session ${unknown} failed: Flinks answered HTTP 404`),
+			new RegExp(`^Cancelling session ${unknown}: Flinks answered HTTP 404`),
 		);
 		expect(bed.server.requests.map((r) => r.url)).toEqual([
 			'/api/v1/authorize',

@@ -41,7 +41,8 @@ export class FlinksTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + $parameter["events"].join(", ")}}',
+		subtitle:
+			'={{ "On " + $parameter["events"].map((event) => event[0].toUpperCase() + event.slice(1)).join(", ") }}',
 		description:
 			'Starts the workflow when a Flinks Pay e-Transfer session completes, fails or is cancelled',
 		defaults: { name: 'Flinks Trigger' },
@@ -49,11 +50,10 @@ export class FlinksTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'flinksWebhookApi', required: true, testedBy: 'flinksWebhookSecret' },
-			{
-				name: 'flinksPayApi',
-				required: true,
-				displayOptions: { show: { confirmWithFlinks: [true] } },
-			},
+			// Used by Confirm With Flinks only. No displayOptions: n8n's editor reads a parameter named in
+			// a credential's displayOptions as the node's authentication choice, and then offered
+			// Flinks Pay API credentials in the Flinks Webhook API credential's place.
+			{ name: 'flinksPayApi', required: false },
 		],
 		webhooks: [
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },

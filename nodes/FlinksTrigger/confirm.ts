@@ -32,6 +32,13 @@ export async function confirmSession(
 			reason: 'The event carries no session ID that is a UUID, so Flinks was not asked',
 		};
 	}
+	if (!ctx.getNode().credentials?.[PAY_CREDENTIAL_TYPE]) {
+		return {
+			outcome: 'unconfirmed',
+			reason:
+				'Confirm With Flinks is on but the trigger has no Flinks Pay API credential, so Flinks was not asked. Select one in the trigger.',
+		};
+	}
 	let body: unknown;
 	try {
 		body = await requestSessionDetails(ctx, sessionId);

@@ -9,27 +9,26 @@ const DEFAULT_REPLAY_WINDOW_MINUTES = 5;
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Flinks registers webhook URLs through its support desk, not through n8n: open a ticket with the <b>Production URL</b> shown under Webhook URLs above and the environment (sandbox or production). Flinks then gives you the secret for the Flinks Webhook credential. Publishing this workflow registers nothing at Flinks.',
+			'Flinks registers webhook URLs through its support desk, not through n8n: open a ticket with the <b>Production URL</b> shown under Webhook URLs above and the environment (sandbox or production). Flinks then gives you the secret for the Flinks Webhook API credential. Publishing this workflow registers nothing at Flinks.',
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',
 	},
+	// n8n names a trigger's event choice 'Trigger On', without a tooltip; each event says what it is.
 	{
-		displayName: 'Events',
+		displayName: 'Trigger On',
 		name: 'events',
 		type: 'multiOptions',
 		options: [
 			{
 				name: 'Cancelled',
 				value: 'cancelled',
-				description: 'The session was cancelled (Flinks also spells it Canceled)',
+				description: 'A payment session was cancelled (Flinks also spells it Canceled)',
 			},
 			{ name: 'Completed', value: 'completed', description: 'The customer paid' },
-			{ name: 'Failed', value: 'failed', description: 'The payment failed' },
+			{ name: 'Failed', value: 'failed', description: 'The payment did not go through' },
 		],
 		default: ['cancelled', 'completed', 'failed'],
-		description:
-			'Which final session states start the workflow. Other events are acknowledged and start nothing.',
 	},
 	{
 		displayName: 'Confirm With Flinks',
@@ -37,7 +36,7 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			"Whether to look each event's session up with Get Details and output Flinks' own current state (needs a Flinks Pay API credential)",
+			"Whether to look up each event's session at Flinks (as Flinks Session's Get does) and output Flinks' own current state; select a Flinks Pay API credential above for it",
 	},
 	{
 		displayName: 'Options',
@@ -52,7 +51,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether an event for a session that already reached the same status within the Repeat Window starts no second execution (Flinks may deliver an event twice)',
+					"Whether to start nothing for an event whose session already reached the same status within 'Repeat Window (Minutes)'; Flinks may deliver an event twice",
 			},
 			{
 				displayName: 'Repeat Window (Minutes)',
@@ -60,7 +59,8 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_REPEAT_WINDOW_MINUTES,
-				description: 'How long Ignore Repeats remembers a session and status',
+				description:
+					"How long 'Ignore Repeats' remembers a session and its status. Defaults to 60.",
 			},
 			{
 				displayName: 'Replay Window (Minutes)',
@@ -69,7 +69,7 @@ export const triggerProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: DEFAULT_REPLAY_WINDOW_MINUTES,
 				description:
-					'Events dated earlier than this (or more than a minute ahead of this server) are refused with 401, so a captured delivery cannot be replayed. 0 turns the check off.',
+					"Events dated earlier than this, or more than a minute ahead of this server's clock, are refused (HTTP 401) so that a captured delivery cannot be replayed. 0 turns the check off. Defaults to 5.",
 			},
 		],
 	},

@@ -12,8 +12,9 @@ const WEBHOOK_CREDENTIAL_TYPE = 'flinksWebhookApi';
 export async function webhookSecret(ctx: IWebhookFunctions): Promise<string> {
 	const { secret } = await ctx.getCredentials<{ secret?: unknown }>(WEBHOOK_CREDENTIAL_TYPE);
 	if (typeof secret === 'string' && secret !== '') return secret;
-	throw new NodeOperationError(ctx.getNode(), 'The Flinks Webhook credential has no secret', {
-		description: 'Open the credential and enter the HMAC secret Flinks gave you for this webhook.',
+	throw new NodeOperationError(ctx.getNode(), 'The Flinks Webhook API credential has no secret', {
+		description:
+			"Open the credential and enter in 'Secret' the HMAC secret Flinks gave you for this webhook.",
 	});
 }
 

@@ -60,6 +60,6 @@ export function describeSignatureProblem(problem: SignatureProblem): string {
 		case 'malformed':
 			return 'The delivery signature is not an HMAC-SHA256 digest (base64 or hex)';
 		case 'mismatch':
-			return 'The delivery signature does not match its body and the Flinks Webhook secret';
+			return 'The delivery signature does not match its body and the Flinks Webhook API secret';
 	}
 }

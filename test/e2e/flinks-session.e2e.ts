@@ -1,6 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and tooling code runs in plain Node, never inside n8n */
 import { randomBytes } from 'crypto';
 
+import { FULL_DETAILS_KEYS, SIMPLIFIED_DETAILS_KEYS } from '../helpers/details-keys';
 import { FakeFlinksServer } from '../helpers/fake-flinks-server';
 import { INSTALLS_ENV, TARBALL_ENV } from './global-setup';
 import type { N8nInstall } from './n8n-install';
@@ -17,6 +18,7 @@ import {
 	EXAMPLES,
 	FIXTURE_FLINKS_NODE,
 	flinksNodes,
+	getDetailsVersionsWorkflow,
 	flinksTriggers,
 	loadExample,
 	manualTwin,
@@ -28,6 +30,7 @@ import {
 	triggerNode,
 	triggerNodes,
 	WEBHOOK_CREDENTIAL_TYPE,
+	withShortWaits,
 } from './workflows';
 
 const installs = JSON.parse(process.env[INSTALLS_ENV] ?? '[]') as N8nInstall[];
@@ -133,6 +136,20 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 				),
 			);
 			add(prepared(loadExample(EXAMPLES.crm), 'e2eCrmWebhook', credentials.main));
+			add(
+				prepared(
+					withShortWaits(loadExample(EXAMPLES.requestCancelIfUnpaid), 1),
+					'e2eCancelIfUnpaid',
+					credentials.main,
+				),
+			);
+			ids.versions = [ended('Completed')];
+			add(
+				getDetailsVersionsWorkflow(
+					{ id: 'e2eGetVersions', credential: credentials.main, sessionIds: ids.versions },
+					[1, 1.1],
+				),
+			);
 			add(
 				cancelWorkflow({
 					id: 'e2eRegularOutput',
@@ -260,7 +277,7 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 			});
 			expect(items[1].json).toEqual({
 				error: expect.stringMatching(
-					/Invalid Session ID in item 1: "not-a-session-id" is not a UUID/,
+					/^Invalid Session ID: "not-a-session-id" is not a UUID \[item 1\]$/,
 				),
 			});
 			expect(items[2].json).toEqual({
@@ -286,7 +303,7 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 			const { error } = execution.data.resultData;
 			expect(error?.node?.name).toBe(FIXTURE_FLINKS_NODE);
 			expect(error?.message).toMatch(
-				new RegExp(`^Cancelling session ${UNKNOWN_SESSION} failed: Flinks answered HTTP 404`),
+				new RegExp(`^Cancelling session ${UNKNOWN_SESSION}: Flinks answered HTTP 404`),
 			);
 			expect(execution.data.resultData.runData[FIXTURE_FLINKS_NODE][0].error?.message).toBe(
 				error?.message,
@@ -384,6 +401,53 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 			expect(orders('Flag for review')).toEqual([['A-3', 'needs_review']]);
 			expect(outputItems(execution, 'Flag for review')[0].json.note).toMatch(/HTTP 404/);
 			expect(ranNodes(execution)).toContain('What did Flinks say?');
+		});
+
+		it('Get Details keeps the full item at typeVersion 1 (saved workflows) and is simplified at 1.1', async () => {
+			const run = await sandbox.execute('e2eGetVersions');
+			const execution = executionOf(run);
+
+			expect(run.exitCode).toBe(0);
+			const [full] = outputItems(execution, 'Get (v1)');
+			const [compact] = outputItems(execution, 'Get (v1.1)');
+			expect(Object.keys(full.json)).toEqual(FULL_DETAILS_KEYS);
+			expect(Object.keys(compact.json)).toEqual(SIMPLIFIED_DETAILS_KEYS);
+			expect(compact.json).toEqual({
+				sessionId: ids.versions[0],
+				referenceId: full.json.referenceId,
+				status: 'Completed',
+				statusDetails: null,
+				amount: full.json.amount,
+				direction: full.json.direction,
+				createdAt: full.json.createdAt,
+			});
+		});
+
+		it('request-and-cancel example: creates the session, checks it (version 1, full item) and cancels it unpaid', async () => {
+			const run = await sandbox.execute('e2eCancelIfUnpaid');
+			const execution = executionOf(run);
+
+			expect(run.exitCode).toBe(0);
+			const [created] = outputItems(execution, 'Create payment session');
+			const sessionId = String(created.json.sessionId);
+			expect(created.json).toEqual({
+				sessionId,
+				referenceId: 'ORDER-1042',
+				hostedUrl: `${server.baseUrl}/app/?sessionId=${sessionId}`,
+			});
+			const [checked] = outputItems(execution, 'Check the session');
+			expect(checked.json).toMatchObject({
+				sessionId,
+				status: 'Initiated',
+				amount: 125.5,
+				payor: expect.objectContaining({ lastName: expect.any(String) }),
+				transactions: [],
+			});
+			expect(outputItems(execution, 'Cancel the session').map((item) => item.json)).toEqual([
+				expect.objectContaining({ sessionId, status: 'Cancelled', alreadyEnded: false }),
+			]);
+			expect(outputItems(execution, 'Paid or already ended')).toEqual([]);
+			expect(server.session(sessionId)?.status).toBe('Cancelled');
 		});
 
 		it('CRM example: answers POSTs on its production webhook in a running n8n', async () => {

@@ -9,6 +9,8 @@ module.exports = {
 	testEnvironment: 'node',
 	// Not *.test.ts, so the unit-test run (`npm test`) never picks these up.
 	testMatch: ['<rootDir>/test/e2e/**/*.e2e.ts'],
+	// The build copies package.json into dist/: one package of that name for jest's module map.
+	modulePathIgnorePatterns: ['<rootDir>/dist'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
 	},

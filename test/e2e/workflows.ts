@@ -76,6 +76,7 @@ export const EXAMPLES = {
 	scheduledCleanup: 'scheduled-stale-session-cleanup.json',
 	abandonedFlow: 'abandoned-payment-flow-cleanup.json',
 	paymentEnded: 'payment-ended-mark-paid-or-alert.json',
+	requestCancelIfUnpaid: 'request-payment-cancel-if-unpaid.json',
 	requestAndReact: 'request-payment-react-when-it-ends.json',
 } as const;
 
@@ -283,6 +284,47 @@ export function sessionIdsWorkflow(
 			[FIXTURE_IDS_NODE]: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
 		},
 	};
+}
+
+/** A copy whose Wait nodes wait `seconds` (under 65 s n8n waits in the execution itself). */
+export function withShortWaits(workflow: WorkflowFile, seconds: number): WorkflowFile {
+	const copy = structuredClone(workflow);
+	for (const node of copy.nodes.filter((candidate) => candidate.type === 'n8n-nodes-base.wait')) {
+		node.parameters = { ...node.parameters, amount: seconds, unit: 'seconds' };
+	}
+	return copy;
+}
+
+/**
+ * Manual trigger → Code node with the IDs → two Flinks Session › Get Details nodes side by side,
+ * one per typeVersion, named "Get (v<version>)", default parameters otherwise.
+ */
+export function getDetailsVersionsWorkflow(
+	options: Pick<CancelWorkflowOptions, 'id' | 'credential' | 'sessionIds'>,
+	typeVersions: number[],
+): WorkflowFile {
+	const workflow = cancelWorkflow(options);
+	const template = workflow.nodes.pop() as WorkflowNode;
+	const names = typeVersions.map((version) => `Get (v${version})`);
+	typeVersions.forEach((typeVersion, index) => {
+		workflow.nodes.push({
+			...template,
+			id: `00000000-0000-4000-8000-00000000f1${String(index).padStart(2, '0')}`,
+			name: names[index],
+			typeVersion,
+			position: [440, index * 200],
+			parameters: {
+				resource: 'session',
+				operation: 'getDetails',
+				sessionId: '={{ $json.sessionId }}',
+				options: {},
+			},
+		});
+	});
+	workflow.connections[FIXTURE_IDS_NODE] = {
+		main: [names.map((node) => ({ node, type: 'main' as const, index: 0 }))],
+	};
+	return workflow;
 }
 
 /** Items a node emitted on one output in its first run; [] when it did not run or emitted none. */

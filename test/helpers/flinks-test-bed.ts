@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 
 import { FlinksPayApi } from '../../credentials/FlinksPayApi.credentials';
 import { FlinksSession } from '../../nodes/FlinksSession/FlinksSession.node';
+import { asAiTool, TEST_AGENT_TYPE, testAgent } from './ai-agent';
 import type { FakeFlinksServerOptions } from './fake-flinks-server';
 import { FakeFlinksServer } from './fake-flinks-server';
 import { N8nEngine, shutdownN8nEngine } from './n8n-engine';
@@ -26,7 +27,11 @@ export async function startTestBed(
 		...credentialOverrides,
 	};
 	const engine = new N8nEngine({
-		nodeTypes: { flinksSession: new FlinksSession() },
+		nodeTypes: {
+			flinksSession: new FlinksSession(),
+			flinksSessionTool: asAiTool(new FlinksSession()),
+			[TEST_AGENT_TYPE]: testAgent,
+		},
 		credentialTypes: [new FlinksPayApi()],
 		credentials,
 	});

@@ -22,8 +22,11 @@ export interface FlinksTriggerBed {
 	engine: N8nWebhookEngine;
 	/** Changes fields of the stored Flinks Pay API credential (Confirm With Flinks uses it). */
 	setPayCredentials(overrides: ICredentialDataDecryptedObject): void;
-	/** Publishes a workflow with a Flinks Trigger set up with these parameters. */
-	activate(parameters?: INodeParameters): Promise<ActiveTrigger>;
+	/** Publishes a workflow with a Flinks Trigger set up with these parameters (and both credentials, unless told). */
+	activate(
+		parameters?: INodeParameters,
+		options?: { withoutPayCredential?: boolean },
+	): Promise<ActiveTrigger>;
 }
 
 export async function startTriggerBed(): Promise<FlinksTriggerBed> {
@@ -60,7 +63,11 @@ export async function startTriggerBed(): Promise<FlinksTriggerBed> {
 				'flinksPayApi',
 				PAY_CREDENTIAL,
 			),
-		activate: async (parameters = {}) => await engine.activate(parameters, credentials),
+		activate: async (parameters = {}, { withoutPayCredential = false } = {}) =>
+			await engine.activate(
+				parameters,
+				withoutPayCredential ? { flinksWebhookApi: credentials.flinksWebhookApi } : credentials,
+			),
 	};
 }
 

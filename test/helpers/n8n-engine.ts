@@ -51,10 +51,12 @@ import type {
 	ICredentialsExpressionResolveValues,
 	ICredentialType,
 	IDataObject,
+	IConnections,
 	IExecuteData,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
+	INodeCredentials,
 	INodeCredentialsDetails,
 	INodeCredentialTestResult,
 	INodeExecutionData,
@@ -63,6 +65,7 @@ import type {
 	INodeType,
 	INodeTypes,
 	IRequestOptionsSimplified,
+	IRun,
 	IRunData,
 	ITriggerFunctions,
 	ITriggerResponse,
@@ -221,10 +224,24 @@ class NodeTypesRegistry implements INodeTypes {
 	}
 }
 
-function latestVersion(type: INodeType | IVersionedNodeType): number {
-	if ('nodeVersions' in type) return type.currentVersion;
+function versionsOf(type: INodeType | IVersionedNodeType): number[] {
+	if ('nodeVersions' in type) return Object.keys(type.nodeVersions).map(Number);
 	const { version } = type.description;
-	return Array.isArray(version) ? Math.max(...version) : version;
+	return Array.isArray(version) ? version : [version];
+}
+
+function latestVersion(type: INodeType | IVersionedNodeType): number {
+	return Math.max(...versionsOf(type));
+}
+
+/** The typeVersion a test asks for, which the node type must declare (a saved workflow's). */
+function declaredVersion(type: INodeType | IVersionedNodeType, typeVersion: number): number {
+	if (!versionsOf(type).includes(typeVersion)) {
+		throw new ApplicationError(
+			`The node type has no version ${typeVersion} (it has ${versionsOf(type).join(', ')})`,
+		);
+	}
+	return typeVersion;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -518,8 +535,20 @@ export interface RunOptions {
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	/** Key in the nodeTypes record; default 'flinksSession' */
 	nodeType?: string;
+	/** The node's typeVersion, as a saved workflow records it; default the type's latest version. */
+	typeVersion?: number;
 	/** Called once the execution has started, with a way to stop it as n8n's Stop button does. */
 	onStarted?: (execution: { cancel(): void }) => void;
+}
+
+export interface WorkflowRunOptions {
+	items: IDataObject[];
+	/** The nodes after Test Trigger. */
+	nodes: INode[];
+	/** How they connect; Test Trigger's main output goes to `first`. */
+	connections: IConnections;
+	first: string;
+	onStarted?: RunOptions['onStarted'];
 }
 
 export interface RunResult {
@@ -632,6 +661,51 @@ export class N8nEngine {
 	/** One manual execution of: Test Trigger (emits `items`) → the node under test. */
 	async run(options: RunOptions): Promise<RunResult> {
 		const nodeTypeName = options.nodeType ?? 'flinksSession';
+		const run = await this.runWorkflow({
+			items: options.items,
+			nodes: [
+				{
+					id: 'node-under-test',
+					name: NODE_NAME,
+					type: nodeTypeName,
+					typeVersion: this.typeVersionOf(nodeTypeName, options.typeVersion),
+					position: [220, 0],
+					parameters: deepCopy(options.parameters),
+					credentials: this.nodeCredentials(),
+					...(options.onError ? { onError: options.onError } : {}),
+				},
+			],
+			connections: {},
+			first: NODE_NAME,
+			onStarted: options.onStarted,
+		});
+		const { runData } = run.data.resultData;
+		const task = runData[NODE_NAME]?.[0];
+		const main = task?.data?.main ?? [];
+		return {
+			items: main[0] ?? [],
+			errorItems: main[1] ?? [],
+			error: task?.error ?? run.data.resultData.error,
+			runData,
+		};
+	}
+
+	/** What a node using the stored credential records under `credentials`. */
+	nodeCredentials(): INodeCredentials {
+		return { [this.credentialType]: { ...this.credentialRef } };
+	}
+
+	/** The typeVersion a saved node of this type has: the one asked for (declared), else the latest. */
+	typeVersionOf(nodeTypeName: string, typeVersion?: number): number {
+		const type = this.nodeTypes.getByName(nodeTypeName);
+		return typeVersion === undefined ? latestVersion(type) : declaredVersion(type, typeVersion);
+	}
+
+	/**
+	 * One manual execution of a workflow: Test Trigger (emits `items`) → `first`, then `nodes` as
+	 * `connections` join them (main or AI connections alike).
+	 */
+	async runWorkflow(options: WorkflowRunOptions): Promise<IRun> {
 		const executionId = String(++executionCounter);
 		const nodes: INode[] = [
 			{
@@ -642,16 +716,7 @@ export class N8nEngine {
 				position: [0, 0],
 				parameters: { items: JSON.stringify(options.items) },
 			},
-			{
-				id: 'node-under-test',
-				name: NODE_NAME,
-				type: nodeTypeName,
-				typeVersion: latestVersion(this.nodeTypes.getByName(nodeTypeName)),
-				position: [220, 0],
-				parameters: deepCopy(options.parameters),
-				credentials: { [this.credentialType]: { ...this.credentialRef } },
-				...(options.onError ? { onError: options.onError } : {}),
-			},
+			...options.nodes,
 		];
 		const workflowData: IWorkflowBase = {
 			id: 'engine-test-workflow',
@@ -663,7 +728,10 @@ export class N8nEngine {
 			updatedAt: new Date(),
 			nodes,
 			connections: {
-				[TRIGGER_NAME]: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
+				...options.connections,
+				[TRIGGER_NAME]: {
+					main: [[{ node: options.first, type: NodeConnectionTypes.Main, index: 0 }]],
+				},
 			},
 			settings: { executionOrder: 'v1' },
 		};
@@ -686,17 +754,7 @@ export class N8nEngine {
 			startNode: workflow.getNode(TRIGGER_NAME) as INode,
 		});
 		options.onStarted?.({ cancel: () => execution.cancel() });
-		const run = await execution;
-
-		const { runData } = run.data.resultData;
-		const task = runData[NODE_NAME]?.[0];
-		const main = task?.data?.main ?? [];
-		return {
-			items: main[0] ?? [],
-			errorItems: main[1] ?? [],
-			error: task?.error ?? run.data.resultData.error,
-			runData,
-		};
+		return await execution;
 	}
 
 	/**

@@ -36,6 +36,15 @@ export type SessionDetails = SessionState & {
 	createdAt: string | null;
 };
 
+/** Get Details with Simplify on: the fields workflows branch on, most used first, nothing nested. */
+export type SessionSummary = SessionState &
+	Pick<SessionDetails, 'amount' | 'direction' | 'createdAt'>;
+
+export function summarizeSessionDetails(details: SessionDetails): SessionSummary {
+	const { sessionId, referenceId, status, statusDetails, amount, direction, createdAt } = details;
+	return { sessionId, referenceId, status, statusDetails, amount, direction, createdAt };
+}
+
 /** GET /api/v2/sessions/{id}/details; like every client call, never throws for an HTTP status. */
 export async function requestSessionDetails(
 	client: FlinksClient,

@@ -47,20 +47,49 @@ export interface TokenFailure {
 	attempts: number;
 }
 
-/** A non-2xx answer: names the action, the status, Flinks' own words and any refused fields. */
+/** What a user can do about a refusal, by status; Flinks' own words are in the message. */
+function adviceFor(statusCode: number): string {
+	if (statusCode === 400 || statusCode === 422) {
+		return "Flinks refused the request as sent: correct the fields it names, or the item's values, and run it again.";
+	}
+	if (statusCode === 401) {
+		return "Flinks refused a fresh access token too. Check that the credential's 'Environment' is the one its client ID belongs to.";
+	}
+	if (statusCode === 403) {
+		return 'These client credentials may not do this. Ask Flinks to enable Pay e-Transfer for them.';
+	}
+	if (statusCode === 404) {
+		return "Flinks does not know this session. Check the 'Session ID', and that the credential's 'Environment' is the one the session was created in.";
+	}
+	if (statusCode === 409) {
+		return 'The session is not in a state that allows this. Look it up with Get to see its status.';
+	}
+	if (statusCode === 429 || statusCode >= 500) {
+		return "Flinks is busy or unavailable. Run the item again later, or raise 'Max Retries' in the node's options.";
+	}
+	return "Flinks' answer is in the message; quote the trace ID below when you ask Flinks support.";
+}
+
+/**
+ * A non-2xx answer: names the action, the status, Flinks' own words and any refused fields; the
+ * description says what to do. `consequence` ends the message (e.g. what may have happened), and
+ * `advice` replaces the usual advice where an operation knows better.
+ */
 export function flinksHttpError(
 	node: INode,
 	response: FlinksResponse,
 	action: string,
 	item: ItemContext,
+	{ consequence, advice }: { consequence?: string; advice?: string } = {},
 ): NodeApiError {
 	const problem = problemOf(response.body);
 	const reason = problem
 		? [problem.title, problem.detail].filter(Boolean).join(': ')
 		: describeBody(response.body);
 	const fields = fieldErrorsOf(response.body);
-	const message = `${action} failed: Flinks answered HTTP ${response.statusCode}${reason ? ` (${reason})` : ''}${fields.length > 0 ? `: ${fields.join('; ')}` : ''}`;
+	const message = `${action}: Flinks answered HTTP ${response.statusCode}${reason ? ` (${reason})` : ''}${fields.length > 0 ? `: ${fields.join('; ')}` : ''}${consequence ? `; ${consequence}` : ''}`;
 	const description = [
+		advice ?? adviceFor(response.statusCode),
 		problem?.type,
 		problem?.traceId ? `Flinks trace ID: ${problem.traceId}` : undefined,
 		response.attempts > 1 ? `Attempts: ${response.attempts}` : undefined,
@@ -68,7 +97,7 @@ export function flinksHttpError(
 		.filter(Boolean)
 		.join(' — ');
 	return itemError(node, item, message, {
-		description: description || undefined,
+		description,
 		httpCode: String(response.statusCode),
 		data: (problem ?? { status: response.statusCode }) as JsonObject,
 	});
@@ -125,9 +154,9 @@ export function redirectError(
 	return itemError(
 		node,
 		item,
-		`${action} failed: Flinks answered HTTP ${response.statusCode}, a redirect to ${redirectOrigin(response.location, baseUrl)}`,
+		`${action}: Flinks answered HTTP ${response.statusCode}, a redirect to ${redirectOrigin(response.location, baseUrl)}`,
 		{
-			description: `The node never follows redirects, so the access token stays with ${originOf(baseUrl)}. Check the credential's Environment and Base URL: use the exact address Flinks gave you.`,
+			description: `The node never follows redirects, so the access token stays with ${originOf(baseUrl)}. Set the credential's 'Environment' or 'Base URL' to the exact address Flinks gave you.`,
 			httpCode: String(response.statusCode),
 		},
 	);
@@ -161,13 +190,13 @@ export function noAnswerError(
 	const reason =
 		kind === 'timeout'
 			? `no answer within ${details.timeoutMs} ms`
-			: `the ${kind === 'tls' ? 'secure ' : ''}connection failed (${String(failure.httpCode ?? 'network error')})`;
+			: `the ${kind === 'tls' ? 'secure ' : ''}connection broke off or was refused (${String(failure.httpCode ?? 'network error')})`;
 	const tries = details.attempts > 1 ? ` (after ${details.attempts} attempts)` : '';
 	if (!details.idempotent) {
 		return itemError(
 			node,
 			item,
-			`${action} for item ${item.itemIndex}: ${reason}${tries}; the session may have been created`,
+			`${action}: ${reason}${tries}; the session may have been created`,
 			{ description: mayHaveBeenCreated(item.referenceId) },
 		);
 	}
@@ -177,7 +206,7 @@ export function noAnswerError(
 		`Could not reach Flinks${item.sessionId ? ` for session ${item.sessionId}` : ''}: ${reason}${tries}`,
 		{
 			description:
-				'Flinks or the network between did not answer. Running the item again later is safe.',
+				"Flinks or the network between did not answer. Running the item again later is safe; if it keeps happening, raise 'Timeout' or 'Max Retries' in the node's options, or check the credential's 'Base URL'.",
 		},
 	);
 }
@@ -186,17 +215,25 @@ export function noAnswerError(
 export function tokenError(node: INode, failure: TokenFailure, item: ItemContext): NodeApiError {
 	const tries = failure.attempts > 1 ? ` (after ${failure.attempts} attempts)` : '';
 	return itemError(node, item, `${failure.message}${tries}`, {
-		description: failure.description ?? 'No request was sent for this item. Run it again later.',
+		description:
+			failure.description ??
+			"No request was sent for this item. If this persists, check the credential's 'Environment' and 'Base URL'; otherwise run the item again later.",
 	});
+}
+
+/** A message about one item ends with the item it concerns, as n8n's own messages do. */
+export function withItem(message: string, itemIndex: number): string {
+	return `${message} [item ${itemIndex}]`;
 }
 
 /** An error about one item's call, carrying its item index and session. */
 export function itemError(
 	node: INode,
 	item: ItemContext,
-	message: string,
+	what: string,
 	options: { description?: string; httpCode?: string; data?: JsonObject },
 ): NodeApiError {
+	const message = withItem(what, item.itemIndex);
 	const error = new NodeApiError(node, options.data ?? ({ message } as JsonObject), {
 		message,
 		description: options.description,

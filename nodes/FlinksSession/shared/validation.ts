@@ -17,15 +17,15 @@ export function readSessionId(ctx: IExecuteFunctions, itemIndex: number): string
 		sessionId === undefined
 			? `expected text, got ${describeValue(value)}`
 			: sessionId === ''
-				? 'is empty'
+				? 'it is empty'
 				: `"${shorten(sessionId)}" is not a UUID`;
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`Invalid Session ID in item ${itemIndex}: ${problem}`,
+		`Invalid Session ID: ${problem} [item ${itemIndex}]`,
 		{
 			itemIndex,
 			description:
-				'The Session ID must be the UUID Flinks returned when the session was created, e.g. 3f2504e0-4f89-41d3-9a0c-0305e82c3301. Check the expression that sets it. No request was sent.',
+				"'Session ID' takes the UUID Flinks returned when the session was created, e.g. 3f2504e0-4f89-41d3-9a0c-0305e82c3301. Check the value or the expression that sets it. No request was sent.",
 		},
 	);
 }
@@ -121,10 +121,10 @@ export class ItemFieldReader {
 		const details = this.problems.map((p) => `${p.field} ${p.problem}`).join('; ');
 		throw new NodeOperationError(
 			this.ctx.getNode(),
-			`Invalid ${fields} in item ${this.itemIndex}: ${details}`,
+			`Invalid ${fields}: ${details} [item ${this.itemIndex}]`,
 			{
 				itemIndex: this.itemIndex,
-				description: `Check the ${what} parameters or the expressions that set them. No request was sent.`,
+				description: `Correct the ${what} parameters named above, or the expressions that set them. No request was sent.`,
 			},
 		);
 	}

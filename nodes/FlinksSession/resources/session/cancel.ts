@@ -7,6 +7,7 @@ import {
 	itemError,
 	otherSessionError,
 	unreadableAnswerError,
+	withItem,
 } from '../../shared/errors';
 import { isSuccessStatus } from '../../shared/guards';
 import type { SessionState } from '../../shared/session';
@@ -32,18 +33,19 @@ export const cancelDescription: INodeProperties[] = [
 				type: 'options',
 				default: 'returnStatus',
 				description:
-					'What to do when the session is already Completed, Expired, Cancelled or Failed and Flinks refuses to cancel it',
+					'What to do when Flinks refuses to cancel because the session is already Completed, Expired, Cancelled or Failed',
 				options: [
 					{
 						name: 'Return Its Status',
 						value: 'returnStatus',
 						description:
-							'Look up the session and output its final status with alreadyEnded set to true',
+							"Look the session up and output its final status, with 'alreadyEnded' set to true",
 					},
 					{
 						name: 'Treat as Error',
 						value: 'error',
-						description: 'Fail this item (or send it to the error output)',
+						description:
+							"Fail the item, or send it to the error output when 'On Error' is set to continue",
 					},
 				],
 			},
@@ -95,6 +97,7 @@ export const cancelSession: SessionOperation<CancelledSessionItem> = async (
 				response,
 				item,
 				`${action}: Flinks answered HTTP ${response.statusCode} but the session is ${session.status}, not Cancelled`,
+				'Flinks did not cancel the session. Look it up with Get; if it is still Initiated, run the item again.',
 			);
 		}
 		if (options.ifAlreadyEnded === 'error') {
@@ -103,6 +106,7 @@ export const cancelSession: SessionOperation<CancelledSessionItem> = async (
 				response,
 				item,
 				alreadyEndedMessage(sessionId, session.status, response.statusCode),
+				ALREADY_ENDED_ADVICE,
 			);
 		}
 		return { ...session, alreadyEnded: true, cancelledAt: null, attempts: response.attempts };
@@ -120,8 +124,12 @@ export const cancelSession: SessionOperation<CancelledSessionItem> = async (
 	if (response.attempts > 1 && isCancelledStatus(session.status))
 		return cancelled(session, response);
 	if (options.ifAlreadyEnded === 'error') {
-		refusal.message = alreadyEndedMessage(sessionId, session.status, response.statusCode);
-		throw refusal;
+		const error = flinksHttpError(node, response, action, item, { advice: ALREADY_ENDED_ADVICE });
+		error.message = withItem(
+			alreadyEndedMessage(sessionId, session.status, response.statusCode),
+			itemIndex,
+		);
+		throw error;
 	}
 	return { ...session, alreadyEnded: true, cancelledAt: null, attempts: response.attempts };
 };
@@ -135,6 +143,9 @@ function cancelled(session: SessionState, response: FlinksResponse): CancelledSe
 	};
 }
 
+const ALREADY_ENDED_ADVICE =
+	"Nothing is left to cancel. To get the session's final status as an item instead, set 'If Session Already Ended' to 'Return Its Status'.";
+
 function alreadyEndedMessage(sessionId: string, status: string, statusCode: number): string {
 	return `Session ${sessionId} has already ended (status ${status}); Flinks answered HTTP ${statusCode}`;
 }
@@ -144,10 +155,10 @@ function notCancelledError(
 	response: FlinksResponse,
 	item: ItemContext,
 	message: string,
+	advice: string,
 ) {
 	return itemError(node, item, message, {
-		description:
-			'Flinks did not cancel the session. Check it with Get Details; if it is still Initiated, run the item again.',
+		description: advice,
 		httpCode: String(response.statusCode),
 	});
 }

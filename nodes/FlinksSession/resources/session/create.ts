@@ -18,7 +18,7 @@ const DIRECTIONS = ['DEBIT', 'CREDIT'];
 export const createDescription: INodeProperties[] = [
 	{
 		displayName:
-			'Flinks creates an Interac e-Transfer session in Canadian dollars: type (e-Transfer) and currency (CAD) are fixed by the API',
+			'Flinks sessions are Interac e-Transfer payments in Canadian dollars: the type (e-Transfer) and currency (CAD) are fixed',
 		name: 'fixedTypeNotice',
 		type: 'notice',
 		default: '',
@@ -40,7 +40,7 @@ export const createDescription: INodeProperties[] = [
 		name: 'direction',
 		type: 'options',
 		default: 'DEBIT',
-		description: 'Whether the customer pays you or you pay the customer',
+		description: 'Who pays: the customer pays you (Debit), or you pay the customer (Credit)',
 		options: [
 			{
 				name: 'Credit (Send Money to the Customer)',
@@ -81,7 +81,7 @@ export const createDescription: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'name@email.com',
+		placeholder: 'e.g. jane.doe@example.com',
 		description: 'The email address Flinks and Interac send the payment notifications to',
 		displayOptions: showForCreate,
 	},
@@ -113,14 +113,14 @@ export const createDescription: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether Interac emails the customer the payment link itself. Turn off when the workflow sends the hosted link (hostedUrl) on its own.',
+			"Whether Interac emails the customer the payment link. Turn off when the workflow sends the link in 'hostedUrl' itself.",
 		displayOptions: showForCreate,
 	},
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
-		placeholder: 'Add Field',
+		placeholder: 'Add field',
 		default: {},
 		displayOptions: showForCreate,
 		options: [
@@ -160,7 +160,7 @@ export const createDescription: INodeProperties[] = [
 		],
 	},
 	// Creates run one at a time (a token may initiate only one session), so Concurrency is not offered.
-	optionsCollection('create', { concurrency: false }),
+	optionsCollection('create', { concurrency: false, retriesOnlyOnRateLimit: true }),
 ];
 
 export type CreatedSessionItem = {
@@ -199,15 +199,19 @@ export const createSession: SessionOperation<CreatedSessionItem> = async (
 		item,
 	);
 	if (!isSuccessStatus(response.statusCode)) {
-		const error = flinksHttpError(client.node, response, action, item);
-		if (response.statusCode >= 500) {
-			// A gateway can fail after Flinks created the session; a blind re-run would ask the customer twice.
-			error.message = `${error.message}; the session may have been created`;
-			error.description = [error.description, mayHaveBeenCreated(body.referenceId)]
-				.filter(Boolean)
-				.join(' — ');
-		}
-		throw error;
+		// A gateway can fail after Flinks created the session; a blind re-run would ask the customer twice.
+		throw flinksHttpError(
+			client.node,
+			response,
+			action,
+			item,
+			response.statusCode >= 500
+				? {
+						consequence: 'the session may have been created',
+						advice: mayHaveBeenCreated(body.referenceId),
+					}
+				: {},
+		);
 	}
 	const sessionId = createdSessionId(response);
 	if (!sessionId) {

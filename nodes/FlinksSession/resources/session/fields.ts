@@ -14,7 +14,7 @@ export const sessionIdField: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. 3f2504e0-4f89-41d3-9a0c-0305e82c3301',
 	description:
-		'The UUID of the e-Transfer session, as returned when it was created. Usually an expression that reads it from the input item.',
+		"The session's ID, a UUID, as Create returned it in 'sessionId' (for example from an earlier node or a database)",
 };
 
 const concurrencyOption: INodeProperties = {
@@ -24,46 +24,64 @@ const concurrencyOption: INodeProperties = {
 	typeOptions: { minValue: 0, maxValue: 100 },
 	default: 0,
 	description:
-		'How many requests to send at once. 0 (default) adapts by itself: starts at 4, grows while Flinks answers cleanly and halves on rate limits or server errors, up to 32. Output order always matches input order.',
+		'How many requests to send at once. 0 (the default) adapts by itself: it starts at 4, grows while Flinks answers cleanly and halves on rate limits or server errors, up to 32. Output items always keep the order of input items.',
 };
 
-const retryOptions: INodeProperties[] = [
-	{
-		displayName: 'Max Retries',
-		name: 'maxRetries',
-		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 10 },
-		default: 3,
-		description:
-			'How many times to retry a request after a rate limit (429), a server error (500, 502, 503, 504), a timeout or a dropped connection. Waits grow exponentially and honour Retry-After.',
-	},
-	{
-		displayName: 'Timeout',
-		name: 'timeout',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 30000,
-		description:
-			'Time in ms to wait for Flinks to answer one request (the token request included) before it counts as failed (and is retried)',
-	},
-];
+const maxRetriesOption: INodeProperties = {
+	displayName: 'Max Retries',
+	name: 'maxRetries',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 10 },
+	default: 3,
+	description:
+		'How many times to resend a request after a rate limit (429), a server error (500, 502, 503, 504), a timeout or a dropped connection. Each wait is longer than the last and never shorter than what Flinks asks for (Retry-After). Defaults to 3.',
+};
+
+/** A create is resent only when Flinks refused it before doing anything: say so where it is set. */
+const createMaxRetriesOption: INodeProperties = {
+	...maxRetriesOption,
+	description:
+		'How many times to resend a create that Flinks turned away with a rate limit (429). A create is never resent after a server error, a timeout or a dropped connection, so no customer is asked to pay twice. Defaults to 3.',
+};
+
+const timeoutOption: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 30000,
+	description:
+		'How long to wait for Flinks to answer one request, in milliseconds, before giving up on that attempt (the token request included). Defaults to 30000 (30 seconds).',
+};
 
 /**
- * The Options collection of an operation: the request options every operation has, then its own.
- * `concurrency: false` leaves Concurrency out for an operation that never runs items in parallel.
+ * The Options collection of an operation: the request options every operation has and its own,
+ * in alphabetical order as n8n lists optional fields. `concurrency: false` leaves Concurrency out
+ * for an operation that never runs items in parallel; `retriesOnlyOnRateLimit` words Max Retries
+ * for an operation that is never resent after it may have taken effect.
  */
 export function optionsCollection(
 	operation: string,
-	{ concurrency = true, extra = [] }: { concurrency?: boolean; extra?: INodeProperties[] } = {},
+	{
+		concurrency = true,
+		retriesOnlyOnRateLimit = false,
+		extra = [],
+	}: { concurrency?: boolean; retriesOnlyOnRateLimit?: boolean; extra?: INodeProperties[] } = {},
 ): INodeProperties {
+	const options = [
+		...(concurrency ? [concurrencyOption] : []),
+		retriesOnlyOnRateLimit ? createMaxRetriesOption : maxRetriesOption,
+		timeoutOption,
+		...extra,
+	].sort((a, b) => a.displayName.localeCompare(b.displayName));
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
-		placeholder: 'Add Option',
+		placeholder: 'Add option',
 		default: {},
 		displayOptions: { show: { resource: ['session'], operation: [operation] } },
-		options: [...(concurrency ? [concurrencyOption] : []), ...retryOptions, ...extra],
+		options,
 	};
 }
 
@@ -76,6 +94,9 @@ export interface SessionOptions {
 	ifAlreadyEnded: IfAlreadyEnded;
 }
 
+const OPTIONS_ADVICE =
+	"Correct this option in the node's options, or the expression that sets it. No request was sent.";
+
 export function readSessionOptions(ctx: IExecuteFunctions): SessionOptions {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const number = (name: string, label: string, min: number, max: number, fallback: number) => {
@@ -85,7 +106,7 @@ export function readSessionOptions(ctx: IExecuteFunctions): SessionOptions {
 			throw new NodeOperationError(
 				ctx.getNode(),
 				`Invalid Options › ${label}: expected a number from ${min} to ${max}, got ${describeValue(value)}`,
-				{ description: 'Check the Options of the node or the expression that sets this one.' },
+				{ description: OPTIONS_ADVICE },
 			);
 		}
 		return Math.floor(parsed);
@@ -96,6 +117,7 @@ export function readSessionOptions(ctx: IExecuteFunctions): SessionOptions {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`Invalid Options › If Session Already Ended: expected returnStatus or error, got ${describeValue(ifAlreadyEnded)}`,
+			{ description: OPTIONS_ADVICE },
 		);
 	}
 	return {

@@ -1,30 +1,54 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { SessionDetails } from '../../shared/details';
-import { readSessionDetails, requestSessionDetails } from '../../shared/details';
+import type { SessionDetails, SessionSummary } from '../../shared/details';
+import {
+	readSessionDetails,
+	requestSessionDetails,
+	summarizeSessionDetails,
+} from '../../shared/details';
 import { flinksHttpError, otherSessionError, unreadableAnswerError } from '../../shared/errors';
 import { isSuccessStatus } from '../../shared/guards';
 import { otherSessionIn } from '../../shared/session';
-import { readSessionId } from '../../shared/validation';
+import { ItemFieldReader, readSessionId } from '../../shared/validation';
 import { optionsCollection, sessionIdField } from './fields';
 import type { SessionOperation } from './operation';
+
+const showForGetDetails = { resource: ['session'], operation: ['getDetails'] };
+
+const simplifyField = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to return a simplified version of the response instead of the raw data',
+	hint: 'On: sessionId, referenceId, status, statusDetails, amount, direction and createdAt. Off: also the type, currency, payor, payee account and transactions.',
+	displayOptions: { show: { ...showForGetDetails, '@version': [{ _cnd: { gte: 1.1 } }] } },
+} satisfies INodeProperties;
 
 export const getDetailsDescription: INodeProperties[] = [
 	{
 		...sessionIdField,
-		displayOptions: { show: { resource: ['session'], operation: ['getDetails'] } },
-		description:
-			'The UUID of the e-Transfer session to look up, as returned by Create. Usually an expression that reads it from the input item.',
+		displayOptions: { show: showForGetDetails },
+	},
+	simplifyField,
+	// Version 1 keeps the full item unless asked, as workflows saved before 1.1 expect it.
+	{
+		...simplifyField,
+		default: false,
+		displayOptions: { show: { ...showForGetDetails, '@version': [1] } },
 	},
 	optionsCollection('getDetails'),
 ];
 
-export const getSessionDetails: SessionOperation<SessionDetails> = async (
+export const getSessionDetails: SessionOperation<SessionDetails | SessionSummary> = async (
 	ctx,
 	client,
 	itemIndex,
 ) => {
 	const sessionId = readSessionId(ctx, itemIndex);
+	const fields = new ItemFieldReader(ctx, itemIndex);
+	const simplify = fields.boolean('simplify', 'Simplify', false);
+	fields.throwIfInvalid('Get');
 	const action = `Getting details of session ${sessionId}`;
 	const item = { itemIndex, sessionId };
 	const response = await requestSessionDetails(client, sessionId, item);
@@ -42,5 +66,5 @@ export const getSessionDetails: SessionOperation<SessionDetails> = async (
 	}
 	const other = otherSessionIn(details, sessionId);
 	if (other) throw otherSessionError(client.node, response, action, item, other);
-	return details;
+	return simplify ? summarizeSessionDetails(details) : details;
 };

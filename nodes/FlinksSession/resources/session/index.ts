@@ -11,23 +11,23 @@ const operationOptions: Array<INodePropertyOptions & { value: SessionOperationNa
 	{
 		name: 'Cancel',
 		value: 'cancel',
-		action: 'Cancel a session',
+		action: 'Cancel a payment session',
 		description:
-			'Cancel an e-Transfer session so the customer can no longer complete it; sessions that already ended are reported, not failed',
+			'Stop an e-Transfer payment session so the customer can no longer pay it; a session that already ended is reported, not failed',
 	},
 	{
 		name: 'Create',
 		value: 'create',
-		action: 'Create a session',
+		action: 'Create a payment session',
 		description:
-			'Start an Interac e-Transfer payment session in CAD for a customer and get the hosted link (hostedUrl) they open to pay',
+			'Start an Interac e-Transfer payment session in CAD and get the link (hostedUrl) the customer opens to pay',
 	},
 	{
-		name: 'Get Details',
+		name: 'Get',
 		value: 'getDetails',
-		action: 'Get session details',
+		action: 'Get a payment session',
 		description:
-			'Get the status, amount, customer, payee account and transactions of an e-Transfer session, e.g. to check whether it was paid',
+			"Retrieve a payment session's status, amount and customer, e.g. to check whether the customer paid",
 	},
 ];
 
