@@ -24,7 +24,7 @@ const concurrencyOption: INodeProperties = {
 	typeOptions: { minValue: 0, maxValue: 100 },
 	default: 0,
 	description:
-		'How many requests to send at once. 0 (the default) adapts by itself: it starts at 4, grows while Flinks answers cleanly and halves on rate limits or server errors, up to 32. Output items always keep the order of input items.',
+		'How many requests to send at once. 0 (the default) adapts by itself: it starts at 4, grows while Flinks answers cleanly and backs off on rate limits or server errors, up to 32, shared by the executions running at the same time with this credential. Output items always keep the order of input items.',
 };
 
 const maxRetriesOption: INodeProperties = {
