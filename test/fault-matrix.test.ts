@@ -2,6 +2,7 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
+import { FakeFlinksServer } from './helpers/fake-flinks-server';
 import type { FakeFlinksServerOptions, FakeSession } from './helpers/fake-flinks-server';
 import type { MatrixRow } from './helpers/fault-matrix';
 import {
@@ -27,6 +28,8 @@ interface Batch {
 	sessions: FakeSession[];
 	/** The Session ID of each input item; a case may replace one (e.g. with an unknown session). */
 	ids: string[];
+	/** Another origin on this machine, where a case's redirects point: nothing may ever reach it. */
+	elsewhere: FakeFlinksServer;
 }
 
 type Expected =
@@ -44,6 +47,13 @@ interface FaultCase {
 	outcomes?: Record<number, Expected>;
 	/** Attempts that failed at the token exchange, so sent no cancel call, per input index. */
 	attemptsWithoutCancelCall?: Record<number, number>;
+	/**
+	 * The same, in total, when which item holds the failed exchange depends on timing (the first
+	 * item rejected after a revocation obtains the new token for everybody).
+	 */
+	attemptsWithoutCancelCallInBatch?: number;
+	/** The error is about the token request, so it names no session (the item still pairs). */
+	errorIsAboutToken?: boolean;
 	/** The fault hits whichever items are in flight: any item may need retries. */
 	anyItemRetries?: boolean;
 	authorize: number;
@@ -60,6 +70,8 @@ interface FaultCase {
 
 const cancelled = (attempts: number | 'any'): Expected => ({ status: 'Cancelled', attempts });
 const failed = (error: RegExp): Expected => ({ error });
+const everyItem = (expected: Expected): Record<number, Expected> =>
+	Object.fromEntries(Array.from({ length: BATCH }, (_, index) => [index, expected]));
 
 /** Milliseconds between the first and the last cancel call of one session. */
 function retrySpan(batch: Batch, index: number): number {
@@ -101,6 +113,78 @@ const cases: FaultCase[] = [
 			const [first, renewed] = bed.server.requests.filter((r) => r.path === AUTHORIZE.path);
 			expect(renewed.at - first.at).toBeGreaterThanOrEqual(1000);
 		},
+	},
+	{
+		fault: '302 from the token exchange to another host',
+		arrange: ({ bed, elsewhere }) =>
+			bed.server.injectFault({
+				...AUTHORIZE,
+				kind: 'redirect',
+				status: 302,
+				location: `${elsewhere.baseUrl}/api/v1/authorize`,
+				times: Infinity,
+			}),
+		outcomes: everyItem(
+			failed(
+				/^Flinks answered the token request with HTTP 302, a redirect to http:\/\/127\.0\.0\.1:\d+\. Credentials are never sent after a redirect/,
+			),
+		),
+		errorIsAboutToken: true,
+		// A redirect is not transient: one token request for the batch, no cancel sent.
+		authorize: 1,
+		cancels: 0,
+	},
+	{
+		fault: '307 from one cancel to another host',
+		arrange: ({ bed, ids, elsewhere }) => {
+			elsewhere.addSession({ sessionId: ids[10] });
+			bed.server.injectFault({
+				kind: 'redirect',
+				status: 307,
+				location: `${elsewhere.baseUrl}/api/v2/sessions/${ids[10]}/cancel`,
+				path: cancelOf(ids[10]),
+			});
+		},
+		outcomes: {
+			10: failed(
+				/^Cancelling session \S+: Flinks answered HTTP 307, a redirect to http:\/\/127\.0\.0\.1:\d+ \[item 10\]$/,
+			),
+		},
+		authorize: 1,
+		cancels: BATCH,
+		check: ({ bed, ids, elsewhere }) => {
+			expect(elsewhere.session(ids[10])?.status).toBe('Initiated');
+			expect(bed.server.session(ids[10])?.status).toBe('Initiated');
+		},
+	},
+	{
+		fault: 'token request never answers (Timeout 300 ms, Max Retries 1)',
+		options: { timeout: 300, maxRetries: 1 },
+		arrange: ({ bed }) => bed.server.injectFault({ ...AUTHORIZE, kind: 'hang', times: Infinity }),
+		outcomes: everyItem(
+			failed(
+				/^Could not get an access token from Flinks: no answer within 300 ms \(after 2 attempts\)/,
+			),
+		),
+		errorIsAboutToken: true,
+		// One request holds the exchange, retried once; the other items wait on it.
+		authorize: 2,
+		cancels: 0,
+	},
+	{
+		fault: '503 on the token refresh after a revocation (20th cancel)',
+		arrange: ({ bed }) =>
+			atNthRequest(bed.server, CANCELS, 20, () => {
+				bed.server.revokeTokens();
+				bed.server.injectFault({ ...AUTHORIZE, kind: 'status', status: 503, retryAfter: '0' });
+			}),
+		// The item that obtains the new token spends one attempt on the refresh that failed.
+		attemptsWithoutCancelCallInBatch: 1,
+		anyItemRetries: true,
+		// First token, the refresh that failed, the refresh retried.
+		authorize: 3,
+		rejected: [2, 33],
+		cancels: BATCH,
 	},
 	{
 		fault: '429 x2 with Retry-After: 1 (seconds)',
@@ -429,10 +513,13 @@ const cases: FaultCase[] = [
 
 const table: MatrixRow[] = [];
 let bed: FlinksTestBed | undefined;
+let elsewhere: FakeFlinksServer | undefined;
 
 afterEach(async () => {
 	await bed?.server.stop();
+	await elsewhere?.stop();
 	bed = undefined;
+	elsewhere = undefined;
 });
 afterAll(async () => {
 	await shutdownN8nEngine();
@@ -445,8 +532,9 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 		'%s: one output item per input item, right outcome, pairing kept, no extra cancels',
 		async (_fault, spec) => {
 			bed = await startTestBed(spec.server);
+			elsewhere = await FakeFlinksServer.start();
 			const sessions = bed.server.addSessions(BATCH);
-			const batch: Batch = { bed, sessions, ids: sessions.map((s) => s.sessionId) };
+			const batch: Batch = { bed, sessions, ids: sessions.map((s) => s.sessionId), elsewhere };
 			spec.arrange?.(batch);
 
 			const started = Date.now();
@@ -463,9 +551,14 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 				fault: spec.fault,
 				items: BATCH,
 				lost: outcomes.filter((o) => o.outputs !== 1).length,
-				retries: cancelCalls - BATCH,
+				// Cancel calls beyond the first of each item that sent one (none do when the token fails).
+				retries:
+					cancelCalls -
+					batch.ids.filter((id) => requestsFor(bed!.server, id).some((r) => r.method === 'POST'))
+						.length,
 				authorize: bed.server.count(AUTHORIZE),
 				failedItems: outcomes.filter((o) => o.json && 'error' in o.json).length,
+				sentElsewhere: elsewhere.requests.length,
 				seconds,
 			});
 
@@ -473,6 +566,7 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 			expect(run.items.length + run.errorItems.length).toBe(BATCH);
 			expect(outcomes.map((o) => o.outputs)).toEqual(batch.ids.map(() => 1));
 
+			let unsentInBatch = 0;
 			outcomes.forEach(({ json }, index) => {
 				const expected: Expected =
 					spec.outcomes?.[index] ?? cancelled(spec.anyItemRetries ? 'any' : 1);
@@ -482,7 +576,7 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 						index,
 						error: expect.stringMatching(expected.error),
 					});
-					expect(String(json?.error)).toContain(sessionId);
+					if (!spec.errorIsAboutToken) expect(String(json?.error)).toContain(sessionId);
 					return;
 				}
 				expect({ index, json }).toEqual({
@@ -505,10 +599,14 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 				const calls = requestsFor(bed!.server, sessionId).filter((r) => r.method === 'POST');
 				const rejected = calls.filter((r) => r.status === 401).length;
 				const unsent = spec.attemptsWithoutCancelCall?.[index] ?? 0;
-				expect({ index, calls: calls.length - rejected + unsent }).toEqual({
-					index,
-					calls: json?.attempts,
-				});
+				if (spec.attemptsWithoutCancelCallInBatch !== undefined) {
+					unsentInBatch += Number(json?.attempts) - (calls.length - rejected);
+				} else {
+					expect({ index, calls: calls.length - rejected + unsent }).toEqual({
+						index,
+						calls: json?.attempts,
+					});
+				}
 				if (!expected.alreadyEnded) {
 					expect(bed!.server.session(sessionId)?.status).toMatch(/^Cancell?ed$/);
 				}
@@ -530,6 +628,11 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 				details: spec.details ?? 0,
 				rejected: spec.rejected ?? 0,
 			});
+			if (spec.attemptsWithoutCancelCallInBatch !== undefined) {
+				expect(unsentInBatch).toBe(spec.attemptsWithoutCancelCallInBatch);
+			}
+			// Nothing, least of all a credential, ever reaches another origin.
+			expect(elsewhere.requests).toHaveLength(0);
 			spec.check?.(batch, run);
 		},
 	);

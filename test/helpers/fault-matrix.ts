@@ -78,6 +78,8 @@ export interface MatrixRow {
 	retries: number;
 	authorize: number;
 	failedItems: number;
+	/** Requests that reached another origin (a redirect's target): must stay 0. */
+	sentElsewhere: number;
 	seconds: number;
 }
 
@@ -89,6 +91,7 @@ export function formatTable(rows: MatrixRow[]): string {
 		'Retries',
 		'Authorize calls',
 		'Failed items',
+		'Sent elsewhere',
 		'Time (s)',
 	];
 	const body = rows.map((row) => [
@@ -98,6 +101,7 @@ export function formatTable(rows: MatrixRow[]): string {
 		String(row.retries),
 		String(row.authorize),
 		String(row.failedItems),
+		String(row.sentElsewhere),
 		row.seconds.toFixed(1),
 	]);
 	const widths = header.map((title, column) =>
