@@ -9,6 +9,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { shorten } from '../nodes/FlinksSession/shared/text';
+
 const SANDBOX_URL = 'https://payments-uat.flinksapp.com';
 const PRODUCTION_URL = 'https://payments.flinksapp.com';
 
@@ -176,7 +178,7 @@ export class FlinksPayApi implements ICredentialType {
 		) as IDataObject;
 		const accessToken = body.access_token ?? body.accessToken;
 		if (statusCode >= 300 || typeof accessToken !== 'string' || accessToken === '') {
-			const detail = typeof body.detail === 'string' ? `: ${body.detail}` : '';
+			const detail = typeof body.detail === 'string' ? `: ${shorten(body.detail, 300)}` : '';
 			const transient = statusCode === 429 || statusCode >= 500;
 			throw tokenFailure(
 				transient ? TOKEN_UNAVAILABLE : TOKEN_REFUSED,
@@ -245,7 +247,7 @@ function tokenFailure(code: string, message: string): Error {
 export function redirectOrigin(location: unknown, baseUrl: string): string {
 	if (typeof location !== 'string' || location === '') return 'nowhere (no Location header)';
 	try {
-		return new URL(location, baseUrl).origin;
+		return shorten(new URL(location, baseUrl).origin, 100);
 	} catch {
 		return 'an invalid Location';
 	}

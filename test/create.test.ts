@@ -176,7 +176,7 @@ describe('validation before sending', () => {
 		[
 			'an amount that is not a number',
 			{ amount: 'ten' },
-			'Invalid Amount: Amount "ten" is not a number [item 0]',
+			'Invalid Amount: Amount "ten" is not a number in plain decimal notation, e.g. 125.50 [item 0]',
 		],
 		['no amount', { amount: '' }, 'Invalid Amount: Amount is empty [item 0]'],
 		[

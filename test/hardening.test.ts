@@ -448,3 +448,123 @@ describe('options from expressions', () => {
 		expect(run.items[0].json.status).toBe('Cancelled');
 	});
 });
+
+describe('amounts', () => {
+	const sentAmounts = () =>
+		bed.server.requests
+			.filter((r) => r.path === CREATES.path && r.status === 201)
+			.map((r) => (JSON.parse(r.body ?? '{}') as { amount?: unknown }).amount);
+
+	it.each(['0x10', '0b101', '0o17', '1e3', 'Infinity', '1,000.00', '12.', '.5', '+5', ' 1 2 '])(
+		'%p from an expression fails the item: plain decimal notation only, nothing sent',
+		async (amount) => {
+			const run = await bed.engine.run({
+				items: [{ ...customer(1), amount }],
+				parameters: createParameters(),
+				onError: 'continueRegularOutput',
+			});
+			expect(run.items[0].json.error).toBe(
+				`Invalid Amount: Amount "${amount.trim()}" is not a number in plain decimal notation, e.g. 125.50 [item 0]`,
+			);
+			expect(bed.server.requests).toHaveLength(0);
+		},
+	);
+
+	it.each([
+		[1e21, '1e+21'],
+		[1_000_000.01, '1000000.01'],
+		['99999999999999999.99', '99999999999999999.99'],
+		['90071992547409.93', '90071992547409.93'],
+	])('%p is refused as too large, never rounded into another amount', async (amount, shown) => {
+		const run = await bed.engine.run({
+			items: [{ ...customer(1), amount }],
+			parameters: createParameters(),
+			onError: 'continueRegularOutput',
+		});
+		expect(run.items[0].json.error).toBe(
+			`Invalid Amount: Amount ${shown} is more than 1,000,000 [item 0]`,
+		);
+		expect(bed.server.requests).toHaveLength(0);
+	});
+
+	it('sends plain decimals as given, up to 1,000,000', async () => {
+		const amounts = ['1000000', ' 19.90 ', 25.5, '0.01', '007.10'];
+		const run = await bed.engine.run({
+			items: amounts.map((amount, n) => ({ ...customer(n), amount })),
+			parameters: createParameters(),
+		});
+		expect(run.error).toBeUndefined();
+		expect(sentAmounts().sort()).toEqual([0.01, 1000000, 19.9, 25.5, 7.1].sort());
+	});
+});
+
+describe('echoed values are shortened', () => {
+	const MEGABYTE = 'x'.repeat(1_000_000);
+
+	it('a 1 MB email or amount from an expression', async () => {
+		const run = await bed.engine.run({
+			items: [
+				{ ...customer(1), email: MEGABYTE },
+				{ ...customer(2), amount: MEGABYTE },
+			],
+			parameters: createParameters(),
+			onError: 'continueRegularOutput',
+		});
+		const [email, amount] = run.items.map((item) => String(item.json.error));
+		expect(email).toBe(
+			`Invalid Payor Email: Payor Email "${'x'.repeat(60)}… (1000000 characters)" is not an email address [item 0]`,
+		);
+		expect(amount).toMatch(
+			/^Invalid Amount: Amount "x{60}… \(1000000 characters\)" is not a number/,
+		);
+		expect(bed.server.requests).toHaveLength(0);
+	});
+
+	it("Flinks' own words: a 1 MB detail, a thousand refused fields", async () => {
+		const [first, second] = bed.server.addSessions(2);
+		bed.server.injectFault({
+			path: cancelOf(first.sessionId),
+			kind: 'reply',
+			status: 422,
+			body: { title: 'Validation failed', detail: MEGABYTE },
+		});
+		bed.server.injectFault({
+			path: cancelOf(second.sessionId),
+			kind: 'reply',
+			status: 400,
+			body: {
+				title: 'Bad request',
+				errors: Object.fromEntries(
+					Array.from({ length: 1000 }, (_, n) => [`field${n}`, [MEGABYTE.slice(0, 1000)]]),
+				),
+			},
+		});
+		const run = await bed.engine.run({
+			items: [first, second].map((s) => ({ sessionId: s.sessionId })),
+			parameters: cancelParameters(),
+			onError: 'continueRegularOutput',
+		});
+		const [detail, fields] = run.items.map((item) => String(item.json.error));
+		expect(detail).toContain(`Validation failed: ${'x'.repeat(300)}… (1000000 characters)`);
+		expect(detail.length).toBeLessThan(500);
+		expect(fields).toMatch(/field9: x{300}… \(1000 characters\); and 990 more \[item 1\]$/);
+		expect(fields.length).toBeLessThan(5000);
+	});
+
+	it('a 1 MB detail from the token request', async () => {
+		bed.server.injectFault({
+			...AUTHORIZE,
+			kind: 'reply',
+			status: 400,
+			body: { detail: MEGABYTE },
+			times: Infinity,
+		});
+		const [session] = bed.server.addSessions(1);
+		const run = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: cancelParameters(),
+		});
+		expect(run.error?.message).toContain(`${'x'.repeat(300)}… (1000000 characters)`);
+		expect(run.error?.message.length).toBeLessThan(800);
+	});
+});

@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { shorten } from '../FlinksSession/shared/text';
 import { confirmSession } from './confirm';
 import { readSettings, triggerProperties } from './description';
 import type { FlinksEvent } from './event';
@@ -99,26 +100,28 @@ export class FlinksTrigger implements INodeType {
 		if (event.status === null || !settings.statuses.has(event.status)) {
 			return acknowledge(
 				this,
-				`Not an event this trigger starts on (status ${event.status ?? 'missing'})`,
+				`Not an event this trigger starts on (status ${event.status === null ? 'missing' : shorten(event.status)})`,
 			);
 		}
 		if (isRepeatOf(this, event, settings.repeatWindowMs, receivedAt)) {
-			return acknowledge(this, `Repeat of session ${event.sessionId} reaching ${event.status}`);
+			return acknowledge(
+				this,
+				`Repeat of session ${shorten(event.sessionId ?? '')} reaching ${shorten(event.status ?? '')}`,
+			);
 		}
 
 		const item = eventItem(event, body, receivedAt);
 		if (!settings.confirmWithFlinks) return { workflowData: [[{ json: item }]] };
 		const confirmation = await confirmSession(this, event.sessionId);
+		const session = shorten(event.sessionId ?? 'missing');
 		if (confirmation.outcome === 'unknownSession') {
 			this.logger.warn(
-				`Flinks Trigger: Flinks does not know session ${event.sessionId} (Get Details answered 404), so the ${event.status} event started nothing. Check that the Flinks Pay API credential uses the environment that sends the webhooks.`,
+				`Flinks Trigger: Flinks does not know session ${session} (Get Details answered 404), so the ${shorten(event.status ?? '')} event started nothing. Check that the Flinks Pay API credential uses the environment that sends the webhooks.`,
 			);
-			return acknowledge(this, `Flinks does not know session ${event.sessionId}`);
+			return acknowledge(this, `Flinks does not know session ${session}`);
 		}
 		if (confirmation.outcome === 'unconfirmed') {
-			this.logger.warn(
-				`Flinks Trigger: session ${event.sessionId} not confirmed: ${confirmation.reason}`,
-			);
+			this.logger.warn(`Flinks Trigger: session ${session} not confirmed: ${confirmation.reason}`);
 		}
 		return { workflowData: [[{ json: confirmedItem(item, confirmation) }]] };
 	}

@@ -4,6 +4,12 @@ import { NodeApiError } from 'n8n-workflow';
 import { redirectOrigin } from '../../../credentials/FlinksPayApi.credentials';
 import type { FailureKind } from './failures';
 import { isPlainObject } from './guards';
+import { shorten } from './text';
+
+/** How much of Flinks' own words (a title, a detail, a field's message) an error repeats. */
+const SHOWN_FLINKS_TEXT = 300;
+/** How many refused fields an error lists. */
+const SHOWN_FIELD_ERRORS = 10;
 
 /** Which input item a call serves, and what it concerns: both end up on its errors. */
 export interface ItemContext {
@@ -134,7 +140,7 @@ export function otherSessionError(
 	return itemError(
 		node,
 		item,
-		`${action}: Flinks answered HTTP ${response.statusCode} about another session (${answeredSessionId})`,
+		`${action}: Flinks answered HTTP ${response.statusCode} about another session (${shorten(answeredSessionId)})`,
 		{
 			description:
 				'The answer does not belong to this request, so the node does not trust it. Check the session with Get Details.',
@@ -251,12 +257,14 @@ function problemOf(body: unknown): FlinksProblem | undefined {
 	if (!isPlainObject(body)) return undefined;
 	const { type, title, status, detail, traceId } = body;
 	if (title === undefined && detail === undefined) return undefined;
+	const text = (value: unknown, max = SHOWN_FLINKS_TEXT) =>
+		typeof value === 'string' ? shorten(value, max) : undefined;
 	return {
-		type: typeof type === 'string' ? type : undefined,
-		title: typeof title === 'string' ? title : undefined,
+		type: text(type),
+		title: text(title),
 		status: typeof status === 'number' ? status : undefined,
-		detail: typeof detail === 'string' ? detail : undefined,
-		traceId: typeof traceId === 'string' ? traceId : undefined,
+		detail: text(detail),
+		traceId: text(traceId, 100),
 	};
 }
 
@@ -272,8 +280,11 @@ function describeBody(body: unknown): string {
 function fieldErrorsOf(body: unknown): string[] {
 	const errors = isPlainObject(body) ? body.errors : undefined;
 	if (!isPlainObject(errors)) return [];
-	return Object.entries(errors).map(([field, messages]) => {
+	const entries = Object.entries(errors);
+	const shown = entries.slice(0, SHOWN_FIELD_ERRORS).map(([field, messages]) => {
 		const text = Array.isArray(messages) ? messages.map(String).join(' ') : String(messages);
-		return `${field}: ${text}`;
+		return `${shorten(field)}: ${shorten(text, SHOWN_FLINKS_TEXT)}`;
 	});
+	const more = entries.length - shown.length;
+	return more > 0 ? [...shown, `and ${more} more`] : shown;
 }

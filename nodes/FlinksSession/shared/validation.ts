@@ -1,8 +1,19 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { describeValue, shorten } from './text';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SHOWN_VALUE_LENGTH = 60;
+
+/** Amounts as people write them: digits, an optional decimal point, no sign, exponent or base prefix. */
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * The largest amount Create sends, in CAD: far above any Interac e-Transfer limit, so it only
+ * stops mistakes (cents given as dollars, an ID in the amount column), and far below where
+ * cents stop being exact in a JavaScript number.
+ */
+export const MAX_AMOUNT = 1_000_000;
 
 /**
  * Reads the item's Session ID and checks it is a UUID, so that nothing else
@@ -86,7 +97,10 @@ export class ItemFieldReader {
 		return fallback;
 	}
 
-	/** A number or a decimal string (expressions often give text) with at most two decimals. */
+	/**
+	 * A number, or text in plain decimal notation (expressions often give text), greater than 0, at
+	 * most MAX_AMOUNT, with at most two decimals. Never rounded: what is sent is what was given.
+	 */
 	amount(name: string, field: string): number | undefined {
 		const value: unknown = this.ctx.getNodeParameter(name, this.itemIndex, 0);
 		if (
@@ -97,18 +111,35 @@ export class ItemFieldReader {
 			this.fail(field, 'is empty');
 			return undefined;
 		}
-		const amount = typeof value === 'string' ? Number(value) : value;
-		if (typeof amount !== 'number' || !Number.isFinite(amount)) {
-			this.fail(field, `${JSON.stringify(value) ?? describeValue(value)} is not a number`);
+		let amount: number;
+		if (typeof value === 'string') {
+			const text = value.trim();
+			if (!PLAIN_DECIMAL.test(text)) {
+				this.fail(
+					field,
+					`"${shorten(text)}" is not a number in plain decimal notation, e.g. 125.50`,
+				);
+				return undefined;
+			}
+			amount = Number(text);
+		} else if (typeof value === 'number' && Number.isFinite(value)) {
+			amount = value;
+		} else {
+			this.fail(field, `expected a number, got ${describeValue(value)}`);
 			return undefined;
 		}
+		const shown = typeof value === 'string' ? shorten(value.trim()) : String(amount);
 		if (amount <= 0) {
-			this.fail(field, `${amount} is not greater than 0`);
+			this.fail(field, `${shown} is not greater than 0`);
+			return undefined;
+		}
+		if (amount > MAX_AMOUNT) {
+			this.fail(field, `${shown} is more than ${MAX_AMOUNT.toLocaleString('en-US')}`);
 			return undefined;
 		}
 		const cents = amount * 100;
 		if (Math.abs(cents - Math.round(cents)) > 1e-6) {
-			this.fail(field, `${amount} has more than two decimals`);
+			this.fail(field, `${shown} has more than two decimals`);
 			return undefined;
 		}
 		return Math.round(cents) / 100;
@@ -128,20 +159,4 @@ export class ItemFieldReader {
 			},
 		);
 	}
-}
-
-/** How a value of the wrong type reads in an error: "an object", "the text "no"", "a number (0)". */
-export function describeValue(value: unknown): string {
-	if (value === null || value === undefined) return String(value);
-	if (Array.isArray(value)) return 'a list';
-	if (typeof value === 'object') return 'an object';
-	if (typeof value === 'string') return `the text "${shorten(value)}"`;
-	return `a ${typeof value} (${String(value)})`;
-}
-
-function shorten(text: string): string {
-	const shown = Array.from(text.slice(0, SHOWN_VALUE_LENGTH), (char) =>
-		char < ' ' || char === '\u007f' ? '?' : char,
-	).join('');
-	return text.length > SHOWN_VALUE_LENGTH ? `${shown}… (${text.length} characters)` : shown;
 }

@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { FlinksResponse } from '../../shared/errors';
 import { flinksHttpError, mayHaveBeenCreated, unreadableAnswerError } from '../../shared/errors';
 import { isPlainObject, isSuccessStatus } from '../../shared/guards';
-import { ItemFieldReader } from '../../shared/validation';
+import { shorten } from '../../shared/text';
+import { ItemFieldReader, MAX_AMOUNT } from '../../shared/validation';
 import { optionsCollection } from './fields';
 import type { SessionOperation } from './operation';
 
@@ -30,9 +31,10 @@ export const createDescription: INodeProperties[] = [
 		type: 'number',
 		required: true,
 		default: 0,
-		typeOptions: { minValue: 0.01, numberPrecision: 2 },
+		typeOptions: { minValue: 0.01, maxValue: MAX_AMOUNT, numberPrecision: 2 },
 		placeholder: 'e.g. 125.50',
-		description: 'Amount in Canadian dollars (CAD), greater than 0 with at most two decimals',
+		description:
+			'Amount in Canadian dollars (CAD): greater than 0, at most 1,000,000, with at most two decimals. Text from an expression must be a plain decimal number such as 125.50.',
 		displayOptions: showForCreate,
 	},
 	{
@@ -258,7 +260,7 @@ function readCreateBody(
 	fields.require(lastName, 'Payor Last Name');
 	fields.require(email, 'Payor Email');
 	if (email !== '' && !EMAIL_SHAPE.test(email))
-		fields.fail('Payor Email', `"${email}" is not an email address`);
+		fields.fail('Payor Email', `"${shorten(email)}" is not an email address`);
 	if (referenceId.length > MAX_REFERENCE_ID_LENGTH) {
 		fields.fail(
 			'Reference ID',

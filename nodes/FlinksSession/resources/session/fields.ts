@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY } from '../../shared/retry';
 import type { RequestPolicy } from '../../shared/transport';
-import { describeValue } from '../../shared/validation';
+import { describeValue } from '../../shared/text';
 
 /** The Session ID parameter shared by every operation that acts on an existing session. */
 export const sessionIdField: INodeProperties = {
