@@ -9,7 +9,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { shorten } from '../nodes/FlinksSession/shared/text';
+import { shorten } from '../nodes/FlinksSession/shared/values';
 
 const SANDBOX_URL = 'https://payments-uat.flinksapp.com';
 const PRODUCTION_URL = 'https://payments.flinksapp.com';

@@ -171,6 +171,58 @@ describe('Flinks Trigger › refused deliveries start nothing', () => {
 	});
 });
 
+describe('Flinks Trigger › settings from expressions', () => {
+	it.each([
+		[
+			{ options: { replayWindow: '={{ "abc" }}' } },
+			'Invalid Options › Replay Window (Minutes): expected a number of minutes from 0 to 10080, got the text "abc"',
+		],
+		[
+			{ options: { replayWindow: '={{ -5 }}' } },
+			'Invalid Options › Replay Window (Minutes): expected a number of minutes from 0 to 10080, got a number (-5)',
+		],
+		[
+			{ confirmWithFlinks: '={{ "maybe" }}' },
+			'Invalid Confirm With Flinks: expected true or false, got the text "maybe"',
+		],
+		[
+			{ options: { ignoreRepeats: '={{ 0 }}' } },
+			'Invalid Options › Ignore Repeats: expected true or false, got a number (0)',
+		],
+		[
+			{ events: '={{ ["completed", "paid"] }}' },
+			'Invalid Trigger On: expected cancelled, completed or failed, got the text "paid"',
+		],
+	])('%j fails the delivery with a clear error and starts nothing', async (parameters, message) => {
+		const trigger = await bed.activate(parameters);
+		const session = bed.server.addSession();
+		const stale = bed.webhooks.finish(session.sessionId, 'Completed', {
+			when: isoAgo(60 * MINUTE),
+		});
+
+		// Never read as "no replay window" or as "on": n8n answers 500 and records the error.
+		expect((await bed.webhooks.deliver(trigger.url, stale)).status).toBe(500);
+		expect(trigger.executions.map((run) => run.data.resultData.error?.message)).toEqual([message]);
+		expect(itemsOf(trigger)).toEqual([]);
+		expect(bed.server.requests).toHaveLength(0);
+	});
+
+	it('reads "false", "TRUE", numbers as text and events as comma-separated text', async () => {
+		const trigger = await bed.activate({
+			events: '={{ "completed, Failed" }}',
+			confirmWithFlinks: '={{ "false" }}',
+			options: { ignoreRepeats: '={{ "TRUE" }}', replayWindow: '={{ "10" }}' },
+		});
+		const session = bed.server.addSession();
+		const event = bed.webhooks.finish(session.sessionId, 'Completed', { when: isoAgo(8 * MINUTE) });
+
+		expect((await bed.webhooks.deliver(trigger.url, event)).status).toBe(200);
+		expect((await bed.webhooks.deliver(trigger.url, event)).status).toBe(200);
+		expect(itemsOf(trigger)).toMatchObject([{ sessionId: session.sessionId, status: 'Completed' }]);
+		expect(bed.server.requests).toHaveLength(0);
+	});
+});
+
 describe('Flinks Trigger › Events and Ignore Repeats', () => {
 	it('acknowledges other events with 200 and starts nothing for them', async () => {
 		const trigger = await bed.activate({ events: ['completed'] });

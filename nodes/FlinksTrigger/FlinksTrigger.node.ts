@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { shorten } from '../FlinksSession/shared/text';
+import { shorten } from '../FlinksSession/shared/values';
 import { confirmSession } from './confirm';
 import { readSettings, triggerProperties } from './description';
 import type { FlinksEvent } from './event';

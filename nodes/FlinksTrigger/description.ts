@@ -1,10 +1,15 @@
-import type { INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { booleanFrom, describeValue, numberFrom } from '../FlinksSession/shared/values';
 
 /** The statuses Flinks sends webhooks for, as `normalizeStatus` spells them. */
 const EVENT_STATUSES = { cancelled: 'Cancelled', completed: 'Completed', failed: 'Failed' };
 
 const DEFAULT_REPEAT_WINDOW_MINUTES = 60;
 const DEFAULT_REPLAY_WINDOW_MINUTES = 5;
+/** A week: longer windows are a typo (and a replay window that long protects nothing). */
+const MAX_WINDOW_MINUTES = 7 * 24 * 60;
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -85,22 +90,67 @@ export interface TriggerSettings {
 	replayWindowMs: number;
 }
 
+/**
+ * The trigger's parameters, checked: an expression can give any type, and a setting read wrongly
+ * would weaken a check without saying so (a Replay Window of "abc" would turn replay protection
+ * off). A bad one fails the delivery (n8n answers 500 and records the error) and starts nothing.
+ */
 export function readSettings(ctx: IWebhookFunctions): TriggerSettings {
-	const events = ctx.getNodeParameter('events', []) as Array<keyof typeof EVENT_STATUSES>;
-	const options = ctx.getNodeParameter('options', {}) as {
-		ignoreRepeats?: boolean;
-		repeatWindow?: number;
-		replayWindow?: number;
+	const invalid = (label: string, expected: string, value: unknown) =>
+		new NodeOperationError(
+			ctx.getNode(),
+			`Invalid ${label}: expected ${expected}, got ${describeValue(value)}`,
+			{
+				description:
+					"Correct this parameter of the Flinks Trigger, or the expression that sets it. This delivery started nothing and Flinks does not send it again: check the session with Flinks Session's Get once this is fixed.",
+			},
+		);
+	const flag = (value: unknown, label: string, fallback: boolean) => {
+		if (value === undefined) return fallback;
+		const parsed = booleanFrom(value);
+		if (parsed === undefined) throw invalid(label, 'true or false', value);
+		return parsed;
 	};
-	const minutes = (value: number | undefined, fallback: number) =>
-		Math.max(0, value ?? fallback) * 60_000;
+	const minutes = (value: unknown, label: string, min: number, fallback: number) => {
+		const parsed = value === undefined ? fallback : numberFrom(value);
+		if (parsed === undefined || parsed < min || parsed > MAX_WINDOW_MINUTES) {
+			throw invalid(label, `a number of minutes from ${min} to ${MAX_WINDOW_MINUTES}`, value);
+		}
+		return parsed * 60_000;
+	};
+
+	const events: unknown = ctx.getNodeParameter('events', []);
+	const eventNames = typeof events === 'string' ? events.split(',') : events;
+	if (!Array.isArray(eventNames)) throw invalid('Trigger On', 'a list of events', events);
+	const statuses = eventNames.map((event: unknown) => {
+		const key = typeof event === 'string' ? event.trim().toLowerCase() : '';
+		if (!Object.prototype.hasOwnProperty.call(EVENT_STATUSES, key)) {
+			throw invalid('Trigger On', 'cancelled, completed or failed', event);
+		}
+		return EVENT_STATUSES[key as keyof typeof EVENT_STATUSES];
+	});
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const ignoreRepeats = flag(options.ignoreRepeats, 'Options › Ignore Repeats', true);
 	return {
-		statuses: new Set(events.map((event) => EVENT_STATUSES[event]).filter(Boolean)),
-		confirmWithFlinks: ctx.getNodeParameter('confirmWithFlinks', false) as boolean,
-		repeatWindowMs:
-			options.ignoreRepeats === false
-				? 0
-				: minutes(options.repeatWindow, DEFAULT_REPEAT_WINDOW_MINUTES),
-		replayWindowMs: minutes(options.replayWindow, DEFAULT_REPLAY_WINDOW_MINUTES),
+		statuses: new Set(statuses),
+		confirmWithFlinks: flag(
+			ctx.getNodeParameter('confirmWithFlinks', false),
+			'Confirm With Flinks',
+			false,
+		),
+		repeatWindowMs: ignoreRepeats
+			? minutes(
+					options.repeatWindow,
+					'Options › Repeat Window (Minutes)',
+					1,
+					DEFAULT_REPEAT_WINDOW_MINUTES,
+				)
+			: 0,
+		replayWindowMs: minutes(
+			options.replayWindow,
+			'Options › Replay Window (Minutes)',
+			0,
+			DEFAULT_REPLAY_WINDOW_MINUTES,
+		),
 	};
 }

@@ -4,7 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { redirectOrigin } from '../../../credentials/FlinksPayApi.credentials';
 import type { FailureKind } from './failures';
 import { isPlainObject } from './guards';
-import { shorten } from './text';
+import { shorten } from './values';
 
 /** How much of Flinks' own words (a title, a detail, a field's message) an error repeats. */
 const SHOWN_FLINKS_TEXT = 300;

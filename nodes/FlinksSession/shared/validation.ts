@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { describeValue, shorten } from './text';
+import { booleanFrom, describeValue, shorten } from './values';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -90,9 +90,8 @@ export class ItemFieldReader {
 	/** true/false, or the text "true"/"false" in any case; anything else is a problem. */
 	boolean(name: string, field: string, fallback: boolean): boolean {
 		const value: unknown = this.ctx.getNodeParameter(name, this.itemIndex, fallback);
-		if (typeof value === 'boolean') return value;
-		const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
-		if (text === 'true' || text === 'false') return text === 'true';
+		const parsed = booleanFrom(value);
+		if (parsed !== undefined) return parsed;
 		this.fail(field, `expected true or false, got ${describeValue(value)}`);
 		return fallback;
 	}

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { FlinksResponse } from '../../shared/errors';
 import { flinksHttpError, mayHaveBeenCreated, unreadableAnswerError } from '../../shared/errors';
 import { isPlainObject, isSuccessStatus } from '../../shared/guards';
-import { shorten } from '../../shared/text';
+import { shorten } from '../../shared/values';
 import { ItemFieldReader, MAX_AMOUNT } from '../../shared/validation';
 import { optionsCollection } from './fields';
 import type { SessionOperation } from './operation';

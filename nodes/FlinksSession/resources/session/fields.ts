@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY } from '../../shared/retry';
 import type { RequestPolicy } from '../../shared/transport';
-import { describeValue } from '../../shared/text';
+import { describeValue, numberFrom } from '../../shared/values';
 
 /** The Session ID parameter shared by every operation that acts on an existing session. */
 export const sessionIdField: INodeProperties = {
@@ -101,8 +101,8 @@ export function readSessionOptions(ctx: IExecuteFunctions): SessionOptions {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const number = (name: string, label: string, min: number, max: number, fallback: number) => {
 		const value = options[name] ?? fallback;
-		const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-		if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < min || parsed > max) {
+		const parsed = numberFrom(value);
+		if (parsed === undefined || parsed < min || parsed > max) {
 			throw new NodeOperationError(
 				ctx.getNode(),
 				`Invalid Options › ${label}: expected a number from ${min} to ${max}, got ${describeValue(value)}`,

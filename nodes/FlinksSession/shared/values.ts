@@ -1,3 +1,5 @@
+/** How values from parameters and expressions are read, and how they are shown in messages. */
+
 /** How much of a value an error or log line shows: enough to recognise it, never a whole payload. */
 const SHOWN_VALUE_LENGTH = 60;
 
@@ -19,4 +21,20 @@ export function describeValue(value: unknown): string {
 	if (typeof value === 'object') return 'an object';
 	if (typeof value === 'string') return `the text "${shorten(value)}"`;
 	return `a ${typeof value} (${String(value)})`;
+}
+
+/**
+ * A boolean parameter as an expression may give it: true/false, or the text "true"/"false" in any
+ * case; undefined for anything else ("false" must never count as true, 0 or null as anything).
+ */
+export function booleanFrom(value: unknown): boolean | undefined {
+	if (typeof value === 'boolean') return value;
+	const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+	return text === 'true' || text === 'false' ? text === 'true' : undefined;
+}
+
+/** A number parameter as an expression may give it: a finite number or numeric text; else undefined. */
+export function numberFrom(value: unknown): number | undefined {
+	const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof parsed === 'number' && Number.isFinite(parsed) ? parsed : undefined;
 }
