@@ -33,6 +33,10 @@ export interface RoundFigures extends RoundPlan {
 	firstRequestAfterMs: number;
 	/** Requests open at Flinks on average while it had any: how full the workers keep the limit. */
 	averageInFlight: number;
+	/** Requests open at Flinks on average in each 2-second slice from its first request. */
+	inFlightOverTime: number[];
+	/** From Flinks' last answer until the last webhook call answered (n8n finishing the executions). */
+	afterLastAnswerMs: number;
 	/** Webhook calls that did not answer 200 with a list of items. */
 	failedCalls: string[];
 	executions: Array<ExecutionRow & { workers: string[] }>;
@@ -69,7 +73,7 @@ export async function runRound(
 	const load = sampleInFlight(server, started);
 	const results = await Promise.all(batches.map((batch) => post(deployment.webhookUrl, batch)));
 	const wallMs = performance.now() - started;
-	const { firstRequestAfterMs, averageInFlight } = load.stop();
+	const { firstRequestAfterMs, averageInFlight, inFlightOverTime, lastOpenAt } = load.stop();
 
 	const requests = server.requests.slice(requestsBefore);
 	const firstRequestAt = requests[0]?.at ?? 0;
@@ -102,6 +106,8 @@ export async function runRound(
 		cancelRequests: requests.filter((r) => CANCEL_PATH.test(r.path)).length,
 		firstRequestAfterMs,
 		averageInFlight,
+		inFlightOverTime,
+		afterLastAnswerMs: lastOpenAt === undefined ? 0 : started + wallMs - lastOpenAt,
 		failedCalls: results.flatMap((result) => (result.failure ? [result.failure] : [])),
 		executions,
 	};
@@ -129,20 +135,38 @@ async function post(url: string, sessionIds: string[]): Promise<CallResult> {
 /** Samples the server's open requests every 10 ms until stopped. */
 function sampleInFlight(server: FakeFlinksServer, started: number) {
 	let firstRequestAt: number | undefined;
+	let lastOpenAt: number | undefined;
 	const busy: number[] = [];
+	/** Every sample from the first request on, zeros included, with its time. */
+	const samples: Array<{ at: number; open: number }> = [];
 	const timer = setInterval(() => {
 		const open = server.inFlight;
+		const now = performance.now();
+		if (firstRequestAt !== undefined) samples.push({ at: now - firstRequestAt, open });
 		if (open === 0) return;
-		firstRequestAt ??= performance.now();
+		firstRequestAt ??= now;
+		lastOpenAt = now;
 		busy.push(open);
 	}, 10);
 	return {
 		stop: () => {
 			clearInterval(timer);
+			const slices = Math.max(1, Math.ceil((samples.at(-1)?.at ?? 0) / SLICE_MS));
+			const sums = new Array<number>(slices).fill(0);
+			const counts = new Array<number>(slices).fill(0);
+			for (const { at, open } of samples) {
+				const slice = Math.min(slices - 1, Math.floor(at / SLICE_MS));
+				sums[slice] += open;
+				counts[slice]++;
+			}
 			return {
 				firstRequestAfterMs: (firstRequestAt ?? started) - started,
 				averageInFlight:
 					busy.length > 0 ? busy.reduce((sum, open) => sum + open, 0) / busy.length : 0,
+				inFlightOverTime: sums.map((sum, slice) =>
+					counts[slice] > 0 ? Math.round((10 * sum) / counts[slice]) / 10 : 0,
+				),
+				lastOpenAt,
 			};
 		},
 	};

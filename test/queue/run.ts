@@ -84,6 +84,10 @@ async function run(teardown: Teardown): Promise<Outcome> {
 		step(roundLine(figures, LIMITS, deployment.workerNames));
 		step(`  executions: ${whichWorkerRanWhat(figures, deployment.workerNames)}`);
 		step(`  429s per 2 s: ${figures.rejectedOverTime.join(' ')}`);
+		step(`  open at Flinks per 2 s: ${figures.inFlightOverTime.join(' ')}`);
+		step(
+			`  from Flinks' last answer to the last webhook answer: ${(figures.afterLastAnswerMs / 1000).toFixed(1)} s`,
+		);
 		for (const [message, count] of figures.errorMessages)
 			step(`  error items: ${count} × ${message}`);
 	};
