@@ -452,6 +452,27 @@ describe('Flinks Trigger › Confirm With Flinks', () => {
 		}
 	});
 
+	it('does not take an answer about another session as confirmation', async () => {
+		const trigger = await bed.activate({ confirmWithFlinks: true });
+		const session = bed.server.addSession();
+		const other = bed.server.addSession({ status: 'Completed' });
+		bed.server.injectFault({
+			...DETAILS,
+			kind: 'reply',
+			status: 200,
+			body: { sessionId: other.sessionId, status: 'Completed', referenceId: other.referenceId },
+		});
+		await bed.webhooks.deliver(trigger.url, bed.webhooks.finish(session.sessionId, 'Completed'));
+
+		expect(itemsOf(trigger)).toMatchObject([
+			{
+				sessionId: session.sessionId,
+				confirmed: false,
+				confirmationError: `Flinks answered Get Details about another session (${other.sessionId})`,
+			},
+		]);
+	});
+
 	it('reports refused client credentials as not confirmed', async () => {
 		bed.setPayCredentials({ clientSecret: 'not-the-secret' });
 		const trigger = await bed.activate({ confirmWithFlinks: true });

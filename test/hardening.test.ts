@@ -200,6 +200,37 @@ describe('a create whose answer was lost', () => {
 	});
 });
 
+describe('a 2xx to a create that did not do what was asked', () => {
+	it.each([
+		['no session ID', { referenceId: 'ORDER-1001' }],
+		['a session ID that is not a UUID', { sessionId: '../../x', referenceId: 'ORDER-1001' }],
+		['a session ID that is a number', { sessionId: 42, referenceId: 'ORDER-1001' }],
+	])('with %s fails the item, says the session may exist, emits no link', async (_label, body) => {
+		bed.server.injectFault({ ...CREATES, kind: 'reply', status: 201, body });
+		const run = await bed.engine.run({ items: [customer(1)], parameters: createParameters() });
+		expect(run.error?.message).toBe(
+			'Creating a session: Flinks answered HTTP 201 with a JSON body without a session ID (a UUID) [item 0]',
+		);
+		expect(run.error?.description).toMatch(/may have been created.*Reference ID ORDER-1001/);
+		expect(run.items).toHaveLength(0);
+	});
+
+	it('about another Reference ID fails the item and says the session may exist', async () => {
+		bed.server.injectFault({
+			...CREATES,
+			kind: 'reply',
+			status: 201,
+			body: { sessionId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', referenceId: 'ORDER-9999' },
+		});
+		const run = await bed.engine.run({ items: [customer(1)], parameters: createParameters() });
+		expect(run.error?.message).toBe(
+			'Creating a session: Flinks answered HTTP 201 about another Reference ID ("ORDER-9999") [item 0]',
+		);
+		expect(run.error?.description).toContain('look for Reference ID ORDER-1001');
+		expect(run.items).toHaveLength(0);
+	});
+});
+
 describe('token refresh', () => {
 	it('retries a refresh that failed with 503 instead of failing the items waiting on it', async () => {
 		const sessions = bed.server.addSessions(20);

@@ -3,13 +3,14 @@ import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-wo
 import { flinksBaseUrl } from '../../credentials/FlinksPayApi.credentials';
 import type { SessionDetails } from '../FlinksSession/shared/details';
 import { readSessionDetails } from '../FlinksSession/shared/details';
+import { isUuid } from '../FlinksSession/shared/guards';
+import { otherSessionIn } from '../FlinksSession/shared/session';
+import { shorten } from '../FlinksSession/shared/values';
 
 const PAY_CREDENTIAL_TYPE = 'flinksPayApi';
 
 /** Flinks waits for the answer to its delivery while the trigger asks: keep it short. */
 const CONFIRM_TIMEOUT_MS = 10_000;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type Confirmation =
 	| { outcome: 'confirmed'; details: SessionDetails }
@@ -26,7 +27,7 @@ export async function confirmSession(
 	ctx: IWebhookFunctions,
 	sessionId: string | null,
 ): Promise<Confirmation> {
-	if (sessionId === null || !UUID.test(sessionId)) {
+	if (sessionId === null || !isUuid(sessionId)) {
 		return {
 			outcome: 'unconfirmed',
 			reason: 'The event carries no session ID that is a UUID, so Flinks was not asked',
@@ -58,6 +59,13 @@ export async function confirmSession(
 		return {
 			outcome: 'unconfirmed',
 			reason: 'Flinks answered Get Details without a session status',
+		};
+	}
+	const other = otherSessionIn(details, sessionId);
+	if (other !== undefined) {
+		return {
+			outcome: 'unconfirmed',
+			reason: `Flinks answered Get Details about another session (${shorten(other)})`,
 		};
 	}
 	return { outcome: 'confirmed', details };

@@ -1,9 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isUuid } from './guards';
 import { booleanFrom, describeValue, shorten } from './values';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Amounts as people write them: digits, an optional decimal point, no sign, exponent or base prefix. */
 const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -22,7 +21,7 @@ export const MAX_AMOUNT = 1_000_000;
 export function readSessionId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const value: unknown = ctx.getNodeParameter('sessionId', itemIndex, '');
 	const sessionId = typeof value === 'string' ? value.trim() : undefined;
-	if (sessionId !== undefined && UUID.test(sessionId)) return sessionId;
+	if (sessionId !== undefined && isUuid(sessionId)) return sessionId;
 
 	const problem =
 		sessionId === undefined

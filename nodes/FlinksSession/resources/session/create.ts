@@ -1,8 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { FlinksResponse } from '../../shared/errors';
-import { flinksHttpError, mayHaveBeenCreated, unreadableAnswerError } from '../../shared/errors';
-import { isPlainObject, isSuccessStatus } from '../../shared/guards';
+import {
+	flinksHttpError,
+	itemError,
+	mayHaveBeenCreated,
+	unreadableAnswerError,
+} from '../../shared/errors';
+import { isPlainObject, isSuccessStatus, isUuid } from '../../shared/guards';
 import { shorten } from '../../shared/values';
 import { ItemFieldReader, MAX_AMOUNT } from '../../shared/validation';
 import { optionsCollection } from './fields';
@@ -218,11 +223,23 @@ export const createSession: SessionOperation<CreatedSessionItem> = async (
 	const sessionId = createdSessionId(response);
 	if (!sessionId) {
 		throw unreadableAnswerError(client.node, response, action, item, {
-			missing: 'a session ID',
+			missing: 'a session ID (a UUID)',
 			consequence: mayHaveBeenCreated(body.referenceId),
 		});
 	}
 	const answered = isPlainObject(response.body) ? response.body.referenceId : undefined;
+	if (body.referenceId && typeof answered === 'string' && answered !== body.referenceId) {
+		// An answer to another request (a confused gateway or cache): this item's session is unknown.
+		throw itemError(
+			client.node,
+			item,
+			`${action}: Flinks answered HTTP ${response.statusCode} about another Reference ID ("${shorten(answered)}")`,
+			{
+				description: mayHaveBeenCreated(body.referenceId),
+				httpCode: String(response.statusCode),
+			},
+		);
+	}
 	return {
 		sessionId,
 		referenceId: typeof answered === 'string' ? answered : (body.referenceId ?? null),
@@ -232,7 +249,7 @@ export const createSession: SessionOperation<CreatedSessionItem> = async (
 
 function createdSessionId(response: FlinksResponse): string | undefined {
 	const sessionId = isPlainObject(response.body) ? response.body.sessionId : undefined;
-	return typeof sessionId === 'string' && sessionId.trim() !== '' ? sessionId.trim() : undefined;
+	return typeof sessionId === 'string' && isUuid(sessionId.trim()) ? sessionId.trim() : undefined;
 }
 
 /** Reads and checks every parameter; throws one error naming all bad fields, before any request. */
