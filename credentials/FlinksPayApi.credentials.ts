@@ -88,6 +88,7 @@ export class FlinksPayApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. https://yourinstance.flinksapp.com',
 			description: 'The address of your Flinks instance, without a path',
+			hint: 'Use https://. Over http:// the client secret and the token travel unencrypted.',
 			required: true,
 			displayOptions: { show: { environment: ['custom'] } },
 		},
