@@ -1,7 +1,7 @@
 /**
  * Which (session, status) pairs each trigger node started an execution for lately. The memory
- * lives in the n8n process that answers the webhook (the main process, or in queue mode each
- * webhook process on its own) and is gone after a restart; see README › Flinks Trigger.
+ * lives in the n8n instance that answers the webhook (the main instance, or in queue mode each
+ * webhook instance on its own) and is gone after a restart; see README › Flinks Trigger.
  */
 const lastStarted = new Map<string, number>();
 

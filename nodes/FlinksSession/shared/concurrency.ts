@@ -7,8 +7,8 @@ import { untilAborted } from './abort';
  * one per window of clean answers and shrinks to 70 % on 429/5xx/network failure, once per round
  * trip; like CUBIC it remembers where congestion began, regrows quickly to just below that point
  * and holds there, probing above it again after a while, less often each time the probe meets the
- * same limit, but never so rarely that a process cannot take back room another one has left. An adaptive window is shared by every execution that talks to the same Flinks instance
- * with the same credential in this process (see sharedState.ts).
+ * same limit, but never so rarely that one n8n instance cannot take back room another one has left. An adaptive window is shared by every execution that talks to the same Flinks instance
+ * with the same credential in this n8n instance (see sharedState.ts).
  */
 export class ConcurrencyWindow {
 	static readonly ADAPTIVE_START = 4;

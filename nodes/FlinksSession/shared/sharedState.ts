@@ -4,7 +4,7 @@ import { ConcurrencyWindow } from './concurrency';
 import { TokenGate } from './tokenGate';
 
 /**
- * What every execution of the node in this process shares per credential and Flinks instance:
+ * What every execution of the node in this n8n instance shares per credential and Flinks instance:
  * one token (and so one token exchange at a time) and one adaptive window, so that executions
  * running at the same time in one n8n worker neither exchange a token each nor each start their
  * own window. Other processes (queue-mode workers) share only the token n8n stores.

@@ -15,7 +15,7 @@ export interface TokenTicket {
 }
 
 /**
- * One token for every request that uses the same credential in this process. Requests carry the
+ * One token for every request that uses the same credential in this n8n instance. Requests carry the
  * current token; once none is known (or Flinks answered 401 to it), exactly one request is sent
  * with the token emptied, so that n8n runs the credential's preAuthentication, stores the new token
  * and sends the call with it; the others wait for that request and then use its token.
@@ -38,7 +38,7 @@ export class TokenGate {
 
 	/**
 	 * Takes the token n8n had stored when an execution read the credential, unless ours is newer:
-	 * another process may have refreshed it meanwhile.
+	 * another n8n instance may have refreshed it meanwhile.
 	 */
 	adoptStored(stored: ICredentialDataDecryptedObject, readStartedAt: number): void {
 		const token = accessTokenOf(stored);

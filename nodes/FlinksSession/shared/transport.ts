@@ -40,7 +40,7 @@ export interface FlinksCall {
 
 /** Retry and concurrency settings, read once per execution from the node's Options. */
 export interface RequestPolicy extends RetryPolicy {
-	/** A fixed number of items in flight; undefined adapts (a window shared in this process). */
+	/** A fixed number of items in flight; undefined adapts (a window shared in this n8n instance). */
 	concurrency?: number;
 }
 
@@ -90,7 +90,7 @@ export class FlinksClient {
 		};
 	}
 
-	/** Reads the credential once per execution and joins the state shared in this process. */
+	/** Reads the credential once per execution and joins the state shared in this n8n instance. */
 	static async open(
 		ctx: IExecuteFunctions,
 		policy: RequestPolicy,

@@ -38,8 +38,7 @@ export const createDescription: INodeProperties[] = [
 		default: 0,
 		typeOptions: { minValue: 0.01, maxValue: MAX_AMOUNT, numberPrecision: 2 },
 		placeholder: 'e.g. 125.50',
-		description:
-			'Amount in Canadian dollars (CAD): greater than 0, at most 1,000,000, with at most two decimals. Text from an expression must be a plain decimal number such as 125.50.',
+		description: `Amount in Canadian dollars (CAD): greater than 0, at most ${MAX_AMOUNT.toLocaleString('en-US')}, with at most two decimals. Text from an expression must be a plain decimal number such as 125.50.`,
 		displayOptions: showForCreate,
 	},
 	{
