@@ -1,7 +1,7 @@
 import { ConcurrencyWindow } from '../nodes/FlinksSession/shared/concurrency';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { cancelParameters, useTestBed } from './helpers/flinks-test-bed';
-import { atNthRequest } from './helpers/fault-matrix';
+import { atNthRequest, CANCELS } from './helpers/fault-matrix';
 
 const AUTHORIZE = { path: '/api/v1/authorize' };
 
@@ -121,6 +121,88 @@ describe('executions in one process', () => {
 		expect(run.items[0].json.status).toBe('Cancelled');
 		expect(bed.server.requests.filter((r) => r.status === 401)).toHaveLength(0);
 		expect(bed.server.count(AUTHORIZE)).toBe(2);
+	});
+});
+
+describe('n8n instances sharing a credential (queue-mode workers)', () => {
+	/** Another instance saw the token refused too, obtained a new one and n8n stored it. */
+	const storeOthersToken = (accessToken: string, changes: Record<string, string> = {}) =>
+		bed.engine.setStoredCredentials({ ...bed.credentials, ...changes, accessToken });
+
+	it('take the token another instance stored after theirs was refused, instead of exchanging one', async () => {
+		const [warmUp, ...sessions] = bed.server.addSessions(31);
+		await bed.engine.run({ items: itemsFor([warmUp]), parameters: cancelParameters() });
+		const othersToken = await bed.server.authorizeOverHttp();
+		bed.server.setLatency(15);
+		atNthRequest(bed.server, CANCELS, 10, () => {
+			bed.server.revokeTokens([othersToken]);
+			storeOthersToken(othersToken);
+		});
+
+		const run = await bed.engine.run({
+			items: itemsFor(sessions),
+			parameters: cancelParameters({ concurrency: 10 }),
+		});
+		expect(run.items.map((item) => item.json.status)).toEqual(sessions.map(() => 'Cancelled'));
+		expect(bed.server.requests.filter((r) => r.status === 401).length).toBeGreaterThan(0);
+		// The warm-up's exchange and the other instance's: this execution asked for none.
+		expect(bed.server.count(AUTHORIZE)).toBe(2);
+	});
+
+	it('take it on the retry when their own token request was answered 429', async () => {
+		const [warmUp, session] = bed.server.addSessions(2);
+		await bed.engine.run({ items: itemsFor([warmUp]), parameters: cancelParameters() });
+		const othersToken = await bed.server.authorizeOverHttp();
+		bed.server.revokeTokens([othersToken]);
+		bed.server.injectFault({ ...AUTHORIZE, kind: 'status', status: 429, retryAfter: '0' });
+		// While this execution's token request is being refused, the other instance stores its token.
+		atNthRequest(bed.server, AUTHORIZE, 1, () => storeOthersToken(othersToken));
+
+		const run = await bed.engine.run({
+			items: itemsFor([session]),
+			parameters: cancelParameters(),
+		});
+		expect(run.items[0].json.status).toBe('Cancelled');
+		expect(
+			bed.server.requests.filter((r) => r.path === AUTHORIZE.path).map((r) => r.status),
+		).toEqual([200, 200, 429]);
+	});
+
+	it('renew once more when the stored token they took was revoked too', async () => {
+		const [warmUp, session] = bed.server.addSessions(2);
+		await bed.engine.run({ items: itemsFor([warmUp]), parameters: cancelParameters() });
+		const othersToken = await bed.server.authorizeOverHttp();
+		atNthRequest(bed.server, CANCELS, 1, () => {
+			bed.server.revokeTokens();
+			storeOthersToken(othersToken);
+		});
+
+		const run = await bed.engine.run({
+			items: itemsFor([session]),
+			parameters: cancelParameters(),
+		});
+		expect(run.items[0].json).toMatchObject({ status: 'Cancelled', attempts: 1 });
+		// Refused: the token in use, then the one taken from the store; then one exchange.
+		expect(bed.server.requests.filter((r) => r.status === 401)).toHaveLength(2);
+		expect(bed.server.count(AUTHORIZE)).toBe(3);
+	});
+
+	it('never take a token stored for an edited credential', async () => {
+		const [warmUp, session] = bed.server.addSessions(2);
+		await bed.engine.run({ items: itemsFor([warmUp]), parameters: cancelParameters() });
+		const othersToken = await bed.server.authorizeOverHttp();
+		atNthRequest(bed.server, CANCELS, 1, () => {
+			bed.server.revokeTokens([othersToken]);
+			storeOthersToken(othersToken, { clientId: 'another-client' });
+		});
+
+		const run = await bed.engine.run({
+			items: itemsFor([session]),
+			parameters: cancelParameters(),
+		});
+		expect(run.items[0].json.status).toBe('Cancelled');
+		// The execution exchanged the credential it started with rather than use the edited one's token.
+		expect(bed.server.count(AUTHORIZE)).toBe(3);
 	});
 });
 

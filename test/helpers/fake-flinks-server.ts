@@ -314,8 +314,11 @@ export class FakeFlinksServer {
 		return accessToken;
 	}
 
-	revokeTokens(): void {
-		for (const token of this.tokens.values()) token.revoked = true;
+	/** Revokes every token issued so far, but those in `except`. */
+	revokeTokens(except: string[] = []): void {
+		for (const token of this.tokens.values()) {
+			if (!except.includes(token.value)) token.revoked = true;
+		}
 	}
 
 	expireTokensNow(): void {

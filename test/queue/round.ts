@@ -25,6 +25,8 @@ export interface RoundFigures extends RoundPlan {
 	 */
 	cancelledTwice: number;
 	authorizeCalls: number;
+	/** Each authorize call: when, from the round's first request, and Flinks' answer. */
+	authorizeTimeline: Array<{ atMs: number; status: number }>;
 	rejected429: number;
 	/** 429s in each 2-second slice from the round's first request: converging windows make them die down. */
 	rejectedOverTime: number[];
@@ -97,6 +99,9 @@ export async function runRound(
 		lost: countLost(sessions, items),
 		cancelledTwice: countCancelledTwice(items, processed),
 		authorizeCalls: requests.filter((r) => r.method === 'POST' && r.path === EXCHANGE_PATH).length,
+		authorizeTimeline: requests
+			.filter((r) => r.method === 'POST' && r.path === EXCHANGE_PATH)
+			.map((r) => ({ atMs: r.at - firstRequestAt, status: r.status })),
 		rejected429: requests.filter((r) => r.status === 429).length,
 		rejectedOverTime: histogram(
 			requests.filter((r) => r.status === 429).map((r) => r.at - firstRequestAt),

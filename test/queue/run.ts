@@ -83,6 +83,9 @@ async function run(teardown: Teardown): Promise<Outcome> {
 		rounds.push(figures);
 		step(roundLine(figures, LIMITS, deployment.workerNames));
 		step(`  executions: ${whichWorkerRanWhat(figures, deployment.workerNames)}`);
+		step(
+			`  authorize calls (s after the first request: answer): ${figures.authorizeTimeline.map((call) => `${(call.atMs / 1000).toFixed(2)}: ${call.status}`).join(', ') || 'none'}`,
+		);
 		step(`  429s per 2 s: ${figures.rejectedOverTime.join(' ')}`);
 		step(`  open at Flinks per 2 s: ${figures.inFlightOverTime.join(' ')}`);
 		step(

@@ -10,6 +10,8 @@ export interface TokenTicket {
 	exchanges: boolean;
 	/** The token the request carries; empty for the exchanging request until n8n has obtained one. */
 	token: string;
+	/** True when that token was obtained by an exchange in this n8n instance, not read from n8n's store. */
+	fresh: boolean;
 	/** The exchange this ticket holds, while it holds it. */
 	exchange?: Deferred;
 }
@@ -26,8 +28,14 @@ export class TokenGate {
 	/** When the current token was set here (0: read from n8n's store). */
 	private tokenSetAt = 0;
 
+	/** Whether the current token was obtained by an exchange here rather than read from n8n's store. */
+	private fresh = false;
+
 	/** True once the current token is known to be missing or refused. */
 	private stale: boolean;
+
+	/** Tokens Flinks answered 401 to, newest last: never taken from n8n's store again. */
+	private readonly refused: string[] = [];
 
 	private exchanging: Deferred | undefined;
 
@@ -42,19 +50,35 @@ export class TokenGate {
 	 */
 	adoptStored(stored: ICredentialDataDecryptedObject, readStartedAt: number): void {
 		const token = accessTokenOf(stored);
-		if (this.exchanging || token === '' || token === this.token) return;
+		if (this.exchanging || !this.isNewStoredToken(token)) return;
 		if (readStartedAt < this.tokenSetAt) return;
-		this.setToken(token, 0);
+		this.setToken(token, 0, false);
+	}
+
+	/**
+	 * The request about to exchange read the credential again and found a token that another n8n
+	 * instance (a queue-mode worker) or execution stored since ours went bad: everybody uses that
+	 * one instead, and no token is requested. False when there is none, or the credential changed.
+	 */
+	takeStoredInstead(ticket: TokenTicket, stored: ICredentialDataDecryptedObject): boolean {
+		const token = accessTokenOf(stored);
+		if (!this.holds(ticket) || !this.isNewStoredToken(token)) return false;
+		if (SAME_CREDENTIAL_FIELDS.some((field) => stored[field] !== this.shared[field])) return false;
+		this.setToken(token, Date.now(), false);
+		this.finishExchange(ticket).resolve();
+		return true;
 	}
 
 	/** Resolves once the request may be sent; throws the failure of an exchange it waited for. */
 	async acquire(signal?: AbortSignal): Promise<TokenTicket> {
 		for (;;) {
-			if (!this.stale) return { credentials: this.shared, exchanges: false, token: this.token };
+			if (!this.stale) {
+				return { credentials: this.shared, exchanges: false, token: this.token, fresh: this.fresh };
+			}
 			if (!this.exchanging) {
 				this.exchanging = deferred();
 				const credentials = { ...this.shared, accessToken: '' };
-				return { credentials, exchanges: true, token: '', exchange: this.exchanging };
+				return { credentials, exchanges: true, token: '', fresh: true, exchange: this.exchanging };
 			}
 			await untilAborted(this.exchanging.promise, signal);
 		}
@@ -73,7 +97,7 @@ export class TokenGate {
 	/** The exchanging request obtained a token: everybody uses it now. */
 	publish(ticket: TokenTicket): void {
 		if (!this.holds(ticket)) return;
-		this.setToken(accessTokenOf(ticket.credentials), Date.now());
+		this.setToken(accessTokenOf(ticket.credentials), Date.now(), true);
 		this.finishExchange(ticket).resolve();
 	}
 
@@ -89,13 +113,22 @@ export class TokenGate {
 
 	/** Flinks answered 401 to `token`: the next request obtains a new one, unless that already happened. */
 	invalidate(token: string): void {
+		if (token !== '' && !this.refused.includes(token)) {
+			this.refused.push(token);
+			if (this.refused.length > REFUSED_KEPT) this.refused.shift();
+		}
 		if (token === this.token) this.stale = true;
 	}
 
-	private setToken(token: string, at: number): void {
+	private isNewStoredToken(token: string): boolean {
+		return token !== '' && token !== this.token && !this.refused.includes(token);
+	}
+
+	private setToken(token: string, at: number, fresh: boolean): void {
 		this.token = token;
 		this.shared.accessToken = token;
 		this.tokenSetAt = at;
+		this.fresh = fresh;
 		this.stale = false;
 	}
 
@@ -110,6 +143,12 @@ export class TokenGate {
 		return exchange;
 	}
 }
+
+/** A token stored for a credential with other values than these belongs to an edited credential. */
+const SAME_CREDENTIAL_FIELDS = ['environment', 'baseUrl', 'clientId', 'clientSecret', 'xClientId'];
+
+/** Enough to recognise the tokens other instances may still have stored. */
+const REFUSED_KEPT = 16;
 
 function accessTokenOf(credentials: ICredentialDataDecryptedObject): string {
 	return typeof credentials.accessToken === 'string' ? credentials.accessToken : '';

@@ -151,17 +151,17 @@ export class FlinksClient {
 	 */
 	async send(call: FlinksCall, item: ItemContext): Promise<FlinksResponse> {
 		const budget = new RetryBudget(this.policy);
-		let renewedToken = false;
+		let tokenRenewals = 0;
 		for (;;) {
 			const { ticket, attempt } = await this.sendWithToken(call, item, budget);
-			if (attempt.response?.statusCode === 401 && !renewedToken && !ticket.exchanges) {
-				// One fresh token per item; the resend belongs to the same attempt.
-				renewedToken = true;
+			if (attempt.response?.statusCode === 401 && renewsToken(ticket, tokenRenewals)) {
+				// The resend belongs to the same attempt.
+				tokenRenewals++;
 				this.tokenGate.invalidate(ticket.token);
 				budget.uncountAttempt();
 				continue;
 			}
-			renewedToken ||= ticket.exchanges;
+			if (ticket.exchanges) tokenRenewals = Math.max(tokenRenewals, 1);
 			const delayMs = this.retryDelay(call, attempt, budget);
 			if (delayMs === undefined) return this.finalAnswer(call, attempt, item, budget.attempts);
 			await this.backOff(delayMs, item);
@@ -181,6 +181,10 @@ export class FlinksClient {
 		try {
 			for (;;) {
 				if (!this.maySend(item.itemIndex)) throw this.notSent(item);
+				if (ticket.exchanges && (await this.tookStoredToken(ticket))) {
+					ticket = await this.acquireToken(item);
+					continue;
+				}
 				const attempt = await this.request(call, ticket, item);
 				if (this.aborted) throw this.notSent(item);
 				if (!attempt) {
@@ -208,6 +212,21 @@ export class FlinksClient {
 			// Leaving while holding the exchange (stopped, or an unexpected error): a waiter takes over.
 			this.tokenGate.release(ticket);
 		}
+	}
+
+	/**
+	 * Before each token request: reads the credential again, and takes the token another n8n
+	 * instance (a queue-mode worker) or execution stored meanwhile, so that instances which all
+	 * saw the old token refused do not each exchange one. A failed read just means exchanging.
+	 */
+	private async tookStoredToken(ticket: TokenTicket): Promise<boolean> {
+		let stored: ICredentialDataDecryptedObject;
+		try {
+			stored = await this.ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+		} catch {
+			return false;
+		}
+		return this.tokenGate.takeStoredInstead(ticket, stored);
 	}
 
 	/** Records the window's feedback; the wait before retrying, or undefined when this is final. */
@@ -370,6 +389,20 @@ export class FlinksClient {
 			itemIndex: item.itemIndex,
 		});
 	}
+}
+
+/** Enough for a token another instance stored that went bad too, then one of our own. */
+const MAX_TOKEN_RENEWALS = 3;
+
+/**
+ * Whether a 401 to an item is worth a new token: the first time, and again only while the refused
+ * token came from n8n's store (another instance's, perhaps revoked too). A token just obtained from
+ * Flinks and refused, or one the item obtained itself, means the credential does not work.
+ */
+function renewsToken(ticket: TokenTicket, renewals: number): boolean {
+	if (ticket.exchanges) return false;
+	if (renewals === 0) return true;
+	return !ticket.fresh && renewals < MAX_TOKEN_RENEWALS;
 }
 
 function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
