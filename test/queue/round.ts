@@ -78,6 +78,7 @@ export async function runRound(
 	const { firstRequestAfterMs, averageInFlight, inFlightOverTime, lastOpenAt } = load.stop();
 
 	const requests = server.requests.slice(requestsBefore);
+	const authorizeRequests = requests.filter((r) => r.method === 'POST' && r.path === EXCHANGE_PATH);
 	const firstRequestAt = requests[0]?.at ?? 0;
 	const processed = server.processedCancels.slice(processedBefore);
 	const items = results.flatMap((result) => result.items);
@@ -98,10 +99,11 @@ export async function runRound(
 		errorMessages: countErrorMessages(items),
 		lost: countLost(sessions, items),
 		cancelledTwice: countCancelledTwice(items, processed),
-		authorizeCalls: requests.filter((r) => r.method === 'POST' && r.path === EXCHANGE_PATH).length,
-		authorizeTimeline: requests
-			.filter((r) => r.method === 'POST' && r.path === EXCHANGE_PATH)
-			.map((r) => ({ atMs: r.at - firstRequestAt, status: r.status })),
+		authorizeCalls: authorizeRequests.length,
+		authorizeTimeline: authorizeRequests.map((r) => ({
+			atMs: r.at - firstRequestAt,
+			status: r.status,
+		})),
 		rejected429: requests.filter((r) => r.status === 429).length,
 		rejectedOverTime: histogram(
 			requests.filter((r) => r.status === 429).map((r) => r.at - firstRequestAt),

@@ -29,21 +29,33 @@ export function sharedStateFor(
 	baseUrl: string,
 	readStartedAt: number,
 ): SharedFlinksState {
-	const key = JSON.stringify([
+	const key = credentialKey(credentialId, credentials, baseUrl);
+	let state = states.get(key);
+	if (state) {
+		states.delete(key);
+		state.tokenGate.adoptStored(credentials, readStartedAt);
+	} else {
+		state = {
+			tokenGate: new TokenGate({ ...credentials }, key),
+			window: new ConcurrencyWindow(),
+		};
+	}
+	states.set(key, state);
+	if (states.size > MAX_ENTRIES) states.delete(states.keys().next().value as string);
+	return state;
+}
+
+/** Which credential, as stored, a token belongs to: another secret, X-Client-ID or base URL is another. */
+export function credentialKey(
+	credentialId: string,
+	credentials: ICredentialDataDecryptedObject,
+	baseUrl: string,
+): string {
+	return JSON.stringify([
 		credentialId,
 		baseUrl,
 		credentials.clientId,
 		credentials.clientSecret,
 		credentials.xClientId,
 	]);
-	let state = states.get(key);
-	if (state) {
-		states.delete(key);
-		state.tokenGate.adoptStored(credentials, readStartedAt);
-	} else {
-		state = { tokenGate: new TokenGate({ ...credentials }), window: new ConcurrencyWindow() };
-	}
-	states.set(key, state);
-	if (states.size > MAX_ENTRIES) states.delete(states.keys().next().value as string);
-	return state;
 }

@@ -39,7 +39,11 @@ export class TokenGate {
 
 	private exchanging: Deferred | undefined;
 
-	constructor(private readonly shared: ICredentialDataDecryptedObject) {
+	constructor(
+		private readonly shared: ICredentialDataDecryptedObject,
+		/** The credential, as stored, this token is for (`credentialKey`). */
+		readonly credentialKey: string,
+	) {
 		this.token = accessTokenOf(shared);
 		this.stale = this.token === '';
 	}
@@ -58,12 +62,12 @@ export class TokenGate {
 	/**
 	 * The request about to exchange read the credential again and found a token that another n8n
 	 * instance (a queue-mode worker) or execution stored since ours went bad: everybody uses that
-	 * one instead, and no token is requested. False when there is none, or the credential changed.
+	 * one instead, and no token is requested. False when there is none. The caller checks that
+	 * `stored` is still this credential.
 	 */
 	takeStoredInstead(ticket: TokenTicket, stored: ICredentialDataDecryptedObject): boolean {
 		const token = accessTokenOf(stored);
 		if (!this.holds(ticket) || !this.isNewStoredToken(token)) return false;
-		if (SAME_CREDENTIAL_FIELDS.some((field) => stored[field] !== this.shared[field])) return false;
 		this.setToken(token, Date.now(), false);
 		this.finishExchange(ticket).resolve();
 		return true;
@@ -143,9 +147,6 @@ export class TokenGate {
 		return exchange;
 	}
 }
-
-/** A token stored for a credential with other values than these belongs to an edited credential. */
-const SAME_CREDENTIAL_FIELDS = ['environment', 'baseUrl', 'clientId', 'clientSecret', 'xClientId'];
 
 /** Enough to recognise the tokens other instances may still have stored. */
 const REFUSED_KEPT = 16;

@@ -20,7 +20,7 @@ import { classifyFailure, isRetryableFailure, isTransientStatus } from './failur
 import { isRedirectStatus } from './guards';
 import type { RetryPolicy } from './retry';
 import { RetryBudget } from './retry';
-import { sharedStateFor } from './sharedState';
+import { credentialKey, sharedStateFor } from './sharedState';
 import type { TokenGate, TokenTicket } from './tokenGate';
 
 export const CREDENTIAL_TYPE = 'flinksPayApi';
@@ -217,7 +217,8 @@ export class FlinksClient {
 	/**
 	 * Before each token request: reads the credential again, and takes the token another n8n
 	 * instance (a queue-mode worker) or execution stored meanwhile, so that instances which all
-	 * saw the old token refused do not each exchange one. A failed read just means exchanging.
+	 * saw the old token refused do not each exchange one. A failed read, or a credential edited
+	 * meanwhile, just means exchanging.
 	 */
 	private async tookStoredToken(ticket: TokenTicket): Promise<boolean> {
 		let stored: ICredentialDataDecryptedObject;
@@ -226,6 +227,8 @@ export class FlinksClient {
 		} catch {
 			return false;
 		}
+		const key = credentialKey(this.credentialsRef.id, stored, flinksBaseUrl(stored));
+		if (key !== this.tokenGate.credentialKey) return false;
 		return this.tokenGate.takeStoredInstead(ticket, stored);
 	}
 
