@@ -9,8 +9,6 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { shorten } from '../nodes/FlinksSession/shared/values';
-
 const SANDBOX_URL = 'https://payments-uat.flinksapp.com';
 const PRODUCTION_URL = 'https://payments.flinksapp.com';
 
@@ -58,8 +56,8 @@ export class FlinksPayApi implements ICredentialType {
 	displayName = 'Flinks Pay API';
 
 	icon: Icon = {
-		light: 'file:../nodes/FlinksSession/flinks.svg',
-		dark: 'file:../nodes/FlinksSession/flinks.dark.svg',
+		light: 'file:../nodes/Flinks/flinks.svg',
+		dark: 'file:../nodes/Flinks/flinks.dark.svg',
 	};
 
 	documentationUrl = 'https://docs.flinks.com/docs/authorize';
@@ -179,7 +177,7 @@ export class FlinksPayApi implements ICredentialType {
 		) as IDataObject;
 		const accessToken = body.access_token ?? body.accessToken;
 		if (statusCode >= 300 || typeof accessToken !== 'string' || accessToken === '') {
-			const detail = typeof body.detail === 'string' ? `: ${shorten(body.detail, 300)}` : '';
+			const detail = typeof body.detail === 'string' ? `: ${clip(body.detail, 300)}` : '';
 			const transient = statusCode === 429 || statusCode >= 500;
 			throw tokenFailure(
 				transient ? TOKEN_UNAVAILABLE : TOKEN_REFUSED,
@@ -248,8 +246,14 @@ function tokenFailure(code: string, message: string): Error {
 export function redirectOrigin(location: unknown, baseUrl: string): string {
 	if (typeof location !== 'string' || location === '') return 'nowhere (no Location header)';
 	try {
-		return shorten(new URL(location, baseUrl).origin, 100);
+		return clip(new URL(location, baseUrl).origin, 100);
 	} catch {
 		return 'an invalid Location';
 	}
+}
+
+/** At most `max` characters of what Flinks sent, control characters as "?": never a whole payload in a message. */
+function clip(text: string, max: number): string {
+	const shown = Array.from(text.slice(0, max), (char) => (char < ' ' ? '?' : char)).join('');
+	return text.length > max ? `${shown}… (${text.length} characters)` : shown;
 }

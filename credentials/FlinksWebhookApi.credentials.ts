@@ -11,8 +11,8 @@ export class FlinksWebhookApi implements ICredentialType {
 	displayName = 'Flinks Webhook API';
 
 	icon: Icon = {
-		light: 'file:../nodes/FlinksSession/flinks.svg',
-		dark: 'file:../nodes/FlinksSession/flinks.dark.svg',
+		light: 'file:../nodes/Flinks/flinks.svg',
+		dark: 'file:../nodes/Flinks/flinks.dark.svg',
 	};
 
 	documentationUrl = 'https://github.com/n8n-nodes-flinks/n8n-nodes-flinks#flinks-trigger';

@@ -32,7 +32,7 @@ import { runPerItemBench } from './bench/per-item';
 // tsx resolves the extensionless 'FlinksSession.node' to FlinksSession.node.json (the codex) first.
 const { FlinksSession } =
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	require('../nodes/FlinksSession/FlinksSession.node.ts') as typeof import('../nodes/FlinksSession/FlinksSession.node');
+	require('../nodes/Flinks/FlinksSession.node.ts') as typeof import('../nodes/Flinks/FlinksSession.node');
 
 const ITEMS = 2_000;
 const LATENCY_MS = 25;

@@ -9,7 +9,7 @@ import type { ToolView } from './helpers/ai-agent';
 import { AGENT_NAME, asAiTool, fromAi, TEST_AGENT_TYPE } from './helpers/ai-agent';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { createParameters, useTestBed } from './helpers/flinks-test-bed';
-import { FlinksSession } from '../nodes/FlinksSession/FlinksSession.node';
+import { FlinksSession } from '../nodes/Flinks/FlinksSession.node';
 
 const TOOL_TYPE = 'flinksSessionTool';
 const toolDescription = asAiTool(new FlinksSession()).description;

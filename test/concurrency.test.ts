@@ -1,4 +1,4 @@
-import { ConcurrencyWindow } from '../nodes/FlinksSession/shared/concurrency';
+import { ConcurrencyWindow } from '../nodes/Flinks/api/concurrency';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { cancelParameters, useTestBed } from './helpers/flinks-test-bed';
 import { atNthRequest, CANCELS } from './helpers/fault-matrix';

@@ -1,7 +1,7 @@
 import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialsDecrypted, IDataObject } from 'n8n-workflow';
 
-import { FlinksTrigger } from '../nodes/FlinksTrigger/FlinksTrigger.node';
+import { FlinksTrigger } from '../nodes/Flinks/FlinksTrigger.node';
 import type { FlinksTriggerBed } from './helpers/flinks-trigger-bed';
 import { useTriggerBed } from './helpers/flinks-trigger-bed';
 import { emittedItems } from './helpers/n8n-webhook';

@@ -4,8 +4,8 @@ import {
 	parseTimestamp,
 	readFlinksEvent,
 	staleEventProblem,
-} from '../nodes/FlinksTrigger/event';
-import { isRepeat } from '../nodes/FlinksTrigger/repeats';
+} from '../nodes/Flinks/trigger/event';
+import { isRepeat } from '../nodes/Flinks/trigger/repeats';
 
 const SESSION = 'aadd08f2-5a8d-4d3c-9a3e-0f3b6e1c2d4f';
 const MINUTE = 60_000;

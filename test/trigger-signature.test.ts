@@ -1,6 +1,6 @@
 import { createHmac } from 'crypto';
 
-import { checkSignature } from '../nodes/FlinksTrigger/signature';
+import { checkSignature } from '../nodes/Flinks/trigger/signature';
 import { signatureHeaders } from './helpers/fake-flinks-webhooks';
 
 const SECRET = 'whsec_unit-test-secret';

@@ -18,8 +18,8 @@ import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { FlinksPayApi } from '../credentials/FlinksPayApi.credentials';
 import { FlinksWebhookApi } from '../credentials/FlinksWebhookApi.credentials';
-import { FlinksSession } from '../nodes/FlinksSession/FlinksSession.node';
-import { FlinksTrigger } from '../nodes/FlinksTrigger/FlinksTrigger.node';
+import { FlinksSession } from '../nodes/Flinks/FlinksSession.node';
+import { FlinksTrigger } from '../nodes/Flinks/FlinksTrigger.node';
 
 type Choice = INodePropertyOptions | INodeProperties | INodePropertyCollection;
 

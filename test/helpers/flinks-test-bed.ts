@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { FlinksPayApi } from '../../credentials/FlinksPayApi.credentials';
-import { FlinksSession } from '../../nodes/FlinksSession/FlinksSession.node';
+import { FlinksSession } from '../../nodes/Flinks/FlinksSession.node';
 import { asAiTool, TEST_AGENT_TYPE, testAgent } from './ai-agent';
 import type { FakeFlinksServerOptions } from './fake-flinks-server';
 import { FakeFlinksServer } from './fake-flinks-server';

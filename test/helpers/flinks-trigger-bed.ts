@@ -6,7 +6,7 @@ import type {
 
 import { FlinksPayApi } from '../../credentials/FlinksPayApi.credentials';
 import { FlinksWebhookApi } from '../../credentials/FlinksWebhookApi.credentials';
-import { FlinksTrigger } from '../../nodes/FlinksTrigger/FlinksTrigger.node';
+import { FlinksTrigger } from '../../nodes/Flinks/FlinksTrigger.node';
 import { FakeFlinksServer } from './fake-flinks-server';
 import { FakeFlinksWebhooks } from './fake-flinks-webhooks';
 import { shutdownN8nEngine } from './n8n-engine';

@@ -1,4 +1,4 @@
-import { ConcurrencyWindow } from '../../nodes/FlinksSession/shared/concurrency';
+import { ConcurrencyWindow } from '../../nodes/Flinks/api/concurrency';
 
 /**
  * A discrete-event simulation, in virtual time, of n8n processes (clients) that each run one

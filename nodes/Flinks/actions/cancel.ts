@@ -1,23 +1,23 @@
 import type { INode, INodeProperties } from 'n8n-workflow';
 
-import { requestSessionDetails } from '../../shared/details';
-import type { ExpectedAnswer, FlinksResponse, ItemContext } from '../../shared/errors';
+import { requestSessionDetails } from '../api/details';
+import type { ExpectedAnswer, FlinksResponse, ItemContext } from '../api/errors';
 import {
 	flinksHttpError,
 	itemError,
 	otherSessionError,
 	unreadableAnswerError,
 	withItem,
-} from '../../shared/errors';
-import { isSuccessStatus } from '../../shared/guards';
-import type { SessionState } from '../../shared/session';
+} from '../api/errors';
+import { isSuccessStatus } from '../api/guards';
+import type { SessionState } from '../api/session';
 import {
 	isCancelledStatus,
 	isTerminalStatus,
 	otherSessionIn,
 	readSession,
-} from '../../shared/session';
-import { readSessionId } from '../../shared/validation';
+} from '../api/session';
+import { readSessionId } from './itemFields';
 import type { SessionOperation } from './operation';
 import { optionsCollection, sessionIdField } from './fields';
 

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_RETRY_POLICY } from '../../shared/retry';
-import type { RequestPolicy } from '../../shared/transport';
-import { describeValue, numberFrom } from '../../shared/values';
+import { DEFAULT_RETRY_POLICY } from '../api/retry';
+import type { RequestPolicy } from '../api/client';
+import { describeValue, numberFrom } from '../api/values';
 
 /** The Session ID parameter shared by every operation that acts on an existing session. */
 export const sessionIdField: INodeProperties = {

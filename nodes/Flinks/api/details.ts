@@ -4,7 +4,7 @@ import type { FlinksResponse, ItemContext } from './errors';
 import { isPlainObject } from './guards';
 import type { SessionState } from './session';
 import { readSession } from './session';
-import type { FlinksClient } from './transport';
+import type { FlinksClient } from './client';
 
 export type PayorDetails = {
 	firstName: string | null;

@@ -1,15 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { SessionDetails, SessionSummary } from '../../shared/details';
+import type { SessionDetails, SessionSummary } from '../api/details';
 import {
 	readSessionDetails,
 	requestSessionDetails,
 	summarizeSessionDetails,
-} from '../../shared/details';
-import { flinksHttpError, otherSessionError, unreadableAnswerError } from '../../shared/errors';
-import { isSuccessStatus } from '../../shared/guards';
-import { otherSessionIn } from '../../shared/session';
-import { ItemFieldReader, readSessionId } from '../../shared/validation';
+} from '../api/details';
+import { flinksHttpError, otherSessionError, unreadableAnswerError } from '../api/errors';
+import { isSuccessStatus } from '../api/guards';
+import { otherSessionIn } from '../api/session';
+import { ItemFieldReader, readSessionId } from './itemFields';
 import { optionsCollection, sessionIdField } from './fields';
 import type { SessionOperation } from './operation';
 

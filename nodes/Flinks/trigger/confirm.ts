@@ -1,11 +1,11 @@
 import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 
-import { flinksBaseUrl } from '../../credentials/FlinksPayApi.credentials';
-import type { SessionDetails } from '../FlinksSession/shared/details';
-import { readSessionDetails } from '../FlinksSession/shared/details';
-import { isUuid } from '../FlinksSession/shared/guards';
-import { otherSessionIn } from '../FlinksSession/shared/session';
-import { shorten } from '../FlinksSession/shared/values';
+import { flinksBaseUrl } from '../../../credentials/FlinksPayApi.credentials';
+import type { SessionDetails } from '../api/details';
+import { readSessionDetails } from '../api/details';
+import { isUuid } from '../api/guards';
+import { otherSessionIn } from '../api/session';
+import { shorten } from '../api/values';
 
 const PAY_CREDENTIAL_TYPE = 'flinksPayApi';
 

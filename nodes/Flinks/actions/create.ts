@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { FlinksResponse } from '../../shared/errors';
+import type { FlinksResponse } from '../api/errors';
 import {
 	flinksHttpError,
 	itemError,
 	mayHaveBeenCreated,
 	unreadableAnswerError,
-} from '../../shared/errors';
-import { isPlainObject, isSuccessStatus, isUuid } from '../../shared/guards';
-import { shorten } from '../../shared/values';
-import { ItemFieldReader, MAX_AMOUNT } from '../../shared/validation';
+} from '../api/errors';
+import { isPlainObject, isSuccessStatus, isUuid } from '../api/guards';
+import { shorten } from '../api/values';
+import { ItemFieldReader, MAX_AMOUNT } from './itemFields';
 import { optionsCollection } from './fields';
 import type { SessionOperation } from './operation';
 

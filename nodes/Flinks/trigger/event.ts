@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isPlainObject } from '../FlinksSession/shared/guards';
-import { normalizeStatus } from '../FlinksSession/shared/session';
+import { isPlainObject } from '../api/guards';
+import { normalizeStatus } from '../api/session';
 
 /** What the trigger reads from a Flinks event; the event itself stays available as sent. */
 export interface FlinksEvent {

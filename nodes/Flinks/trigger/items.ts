@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { SessionDetails } from '../FlinksSession/shared/details';
+import type { SessionDetails } from '../api/details';
 import type { Confirmation } from './confirm';
 import type { FlinksEvent } from './event';
 

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { booleanFrom, describeValue, numberFrom } from '../FlinksSession/shared/values';
+import { booleanFrom, describeValue, numberFrom } from '../api/values';
 
 /** The statuses Flinks sends webhooks for, as `normalizeStatus` spells them. */
 const EVENT_STATUSES = { cancelled: 'Cancelled', completed: 'Completed', failed: 'Failed' };

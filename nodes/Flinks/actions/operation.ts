@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { FlinksClient } from '../../shared/transport';
+import type { FlinksClient } from '../api/client';
 import type { SessionOptions } from './fields';
 
 /** One operation for one input item: returns that item's output. */

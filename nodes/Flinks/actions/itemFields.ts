@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isUuid } from './guards';
-import { booleanFrom, describeValue, shorten } from './values';
+import { isUuid } from '../api/guards';
+import { booleanFrom, describeValue, shorten } from '../api/values';
 
 /** Amounts as people write them: digits, an optional decimal point, no sign, exponent or base prefix. */
 const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;

@@ -6,11 +6,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { isSessionOperation, sessionDescription, sessionOperations } from './resources/session';
-import type { SessionOptions } from './resources/session/fields';
-import { readSessionOptions } from './resources/session/fields';
-import { runItems } from './shared/concurrency';
-import { CREDENTIAL_TYPE, FlinksClient, NotSentError } from './shared/transport';
+import { isSessionOperation, sessionDescription, sessionOperations } from './actions';
+import type { SessionOptions } from './actions/fields';
+import { readSessionOptions } from './actions/fields';
+import { runItems } from './api/concurrency';
+import { CREDENTIAL_TYPE, FlinksClient, NotSentError } from './api/client';
 
 export class FlinksSession implements INodeType {
 	description: INodeTypeDescription = {

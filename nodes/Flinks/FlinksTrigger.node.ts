@@ -8,16 +8,16 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { shorten } from '../FlinksSession/shared/values';
-import { confirmSession } from './confirm';
-import { readSettings, triggerProperties } from './description';
-import type { FlinksEvent } from './event';
-import { parseEventBody, readFlinksEvent, staleEventProblem } from './event';
-import { confirmedItem, eventItem } from './items';
-import { isRepeat } from './repeats';
-import { testWebhookSecret, webhookSecret } from './secret';
-import type { RequestHeaders } from './signature';
-import { checkSignature, describeSignatureProblem } from './signature';
+import { shorten } from './api/values';
+import { confirmSession } from './trigger/confirm';
+import { readSettings, triggerProperties } from './trigger/description';
+import type { FlinksEvent } from './trigger/event';
+import { parseEventBody, readFlinksEvent, staleEventProblem } from './trigger/event';
+import { confirmedItem, eventItem } from './trigger/items';
+import { isRepeat } from './trigger/repeats';
+import { testWebhookSecret, webhookSecret } from './trigger/secret';
+import type { RequestHeaders } from './trigger/signature';
+import { checkSignature, describeSignatureProblem } from './trigger/signature';
 
 /** The parts of n8n's webhook request and response the trigger uses (plain Node.js http). */
 interface DeliveryRequest {
@@ -37,8 +37,8 @@ export class FlinksTrigger implements INodeType {
 		displayName: 'Flinks Trigger',
 		name: 'flinksTrigger',
 		icon: {
-			light: 'file:../FlinksSession/flinks.svg',
-			dark: 'file:../FlinksSession/flinks.dark.svg',
+			light: 'file:flinks.svg',
+			dark: 'file:flinks.dark.svg',
 		},
 		group: ['trigger'],
 		version: 1,
