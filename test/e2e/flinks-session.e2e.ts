@@ -21,6 +21,7 @@ import {
 	getDetailsVersionsWorkflow,
 	flinksTriggers,
 	loadExample,
+	loadSavedWorkflow,
 	manualTwin,
 	nodeNamed,
 	outputItems,
@@ -35,6 +36,13 @@ import {
 
 const installs = JSON.parse(process.env[INSTALLS_ENV] ?? '[]') as N8nInstall[];
 const tarball = process.env[TARBALL_ENV] ?? '';
+
+/**
+ * `n8n export:workflow` output of the request-and-cancel example, saved by n8n 2.8.4 with this
+ * package at 8c4f8a8 (before nodes/FlinksSession and nodes/FlinksTrigger became nodes/Flinks).
+ */
+const SAVED_BEFORE_MOVE_FILE = 'saved-by-0.1.0-before-move.json';
+const SAVED_BEFORE_MOVE = 'e2eSavedBeforeMove';
 
 const CANCEL_PATH = /^\/api\/v2\/sessions\/[^/]+\/cancel$/;
 const UNKNOWN_SESSION = '3f2c6a1e-8b4d-4c2a-9e1f-00000000dead';
@@ -196,6 +204,7 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 				credentialFile(credentials.hostile, gateway, gateway.clientSecret),
 			]);
 			await sandbox.importWorkflows(Object.values(workflows));
+			await sandbox.importWorkflows(loadSavedWorkflow(SAVED_BEFORE_MOVE_FILE));
 		});
 
 		afterAll(async () => {
@@ -423,8 +432,11 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 			});
 		});
 
-		it('request-and-cancel example: creates the session, checks it (version 1, full item) and cancels it unpaid', async () => {
-			const run = await sandbox.execute('e2eCancelIfUnpaid');
+		it.each([
+			['the request-and-cancel example', 'e2eCancelIfUnpaid'],
+			['the same workflow as n8n saved it with 0.1.0 before the nodes moved', SAVED_BEFORE_MOVE],
+		])('%s: creates the session, checks it (version 1, full item) and cancels it unpaid', async (_name, workflowId) => {
+			const run = await sandbox.execute(workflowId);
 			const execution = executionOf(run);
 
 			expect(run.exitCode).toBe(0);

@@ -117,6 +117,12 @@ export function loadExample(file: string): WorkflowFile {
 	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowFile;
 }
 
+/** Workflows as n8n exported them (`n8n export:workflow`), from test/e2e/fixtures. */
+export function loadSavedWorkflow(file: string): WorkflowFile[] {
+	const saved = path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', file);
+	return JSON.parse(readFileSync(saved, 'utf8')) as WorkflowFile[];
+}
+
 export function flinksNodes(workflow: WorkflowFile): WorkflowNode[] {
 	return workflow.nodes.filter((node) => node.type === NODE_TYPE);
 }
