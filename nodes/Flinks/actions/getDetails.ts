@@ -1,11 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { SessionDetails, SessionSummary } from '../api/details';
-import {
-	readSessionDetails,
-	requestSessionDetails,
-	summarizeSessionDetails,
-} from '../api/details';
+import { readSessionDetails, requestSessionDetails, summarizeSessionDetails } from '../api/details';
 import { flinksHttpError, otherSessionError, unreadableAnswerError } from '../api/errors';
 import { isSuccessStatus } from '../api/guards';
 import { otherSessionIn } from '../api/session';
