@@ -337,3 +337,19 @@ export function eftSessionInit(guaranteed: boolean): Partial<FakeSession> {
 		eft: newEftState({ options: { guarantee: { enable: guaranteed } } }),
 	};
 }
+
+/**
+ * Adds a Guaranteed EFT session whose customer (Jane Doe) connected their bank: its guarantee
+ * waits for the client's decision (step GuaranteeOffer).
+ */
+export function addGuaranteeAwaitingDecision(server: {
+	addSession(init: Partial<FakeSession>): FakeSession;
+	eft: FakeEftFlow;
+}): FakeSession {
+	const session = server.addSession({
+		...eftSessionInit(true),
+		payor: { firstName: 'Jane', lastName: 'Doe', email: 'jane.doe@example.com' },
+	});
+	server.eft.connectBank(session.sessionId, { firstName: 'Jane', lastName: 'Doe' });
+	return session;
+}

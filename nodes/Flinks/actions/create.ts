@@ -20,7 +20,7 @@ import type { SessionOperation } from './operation';
 export const createDescription: INodeProperties[] = [
 	...createFields,
 	// Creates run one at a time (a token may initiate only one session), so Concurrency is not offered.
-	optionsCollection('create', { concurrency: false, retriesOnlyOnRateLimit: true }),
+	optionsCollection('create', { concurrency: false, retriesOnlyOnRateLimit: 'create' }),
 ];
 
 export type CreatedSessionItem = {

@@ -62,6 +62,7 @@ export const createFields: INodeProperties[] = [
 		description: 'How the customer pays. Each type shows the fields Flinks takes for it.',
 		options: [
 			{
+				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased -- Interac's own spelling of its product
 				name: 'e-Transfer',
 				value: 'eTransfer',
 				description: 'An Interac e-Transfer the customer sends from their bank',
