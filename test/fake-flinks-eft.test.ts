@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
 import { FakeFlinksServer } from './helpers/fake-flinks-server';
 import type { FakeFlinksServerOptions } from './helpers/fake-flinks-server';
 

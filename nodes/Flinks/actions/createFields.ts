@@ -62,12 +62,6 @@ export const createFields: INodeProperties[] = [
 		description: 'How the customer pays. Each type shows the fields Flinks takes for it.',
 		options: [
 			{
-				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased -- Interac's own spelling of its product
-				name: 'e-Transfer',
-				value: 'eTransfer',
-				description: 'An Interac e-Transfer the customer sends from their bank',
-			},
-			{
 				name: 'EFT',
 				value: 'eft',
 				description:
@@ -79,12 +73,17 @@ export const createFields: INodeProperties[] = [
 				description:
 					'An EFT debit Flinks guarantees before funds move; you can accept or reject the guarantee with Confirm Guarantee',
 			},
+			{
+				name: 'Interac E-Transfer',
+				value: 'eTransfer',
+				description: 'An Interac e-Transfer the customer sends from their bank',
+			},
 		],
 		displayOptions: showForCreate,
 	},
 	{
 		displayName:
-			'Flinks sessions are Interac e-Transfer payments in Canadian dollars: the type (e-Transfer) and currency (CAD) are fixed',
+			'Interac e-Transfer sessions are payments in Canadian dollars (CAD), the only currency Flinks offers',
 		name: 'fixedTypeNotice',
 		type: 'notice',
 		default: '',
