@@ -385,8 +385,11 @@ describe('Confirm Guarantee', () => {
 		expect(session).toMatchObject({ status: 'Failed', statusDetails: 'EFT0402' });
 	});
 
-	it('reports Flinks refusing a session that is not a Guaranteed EFT', async () => {
-		const session = bed.server.addSession(eftSessionInit(false));
+	it.each([
+		['an e-Transfer session', {}],
+		['an EFT session', eftSessionInit(false)],
+	])('reports Flinks refusing %s: only Guaranteed EFT has a guarantee', async (_what, init) => {
+		const session = bed.server.addSession(init);
 		const run = await bed.engine.run({
 			items: [{ sessionId: session.sessionId }],
 			parameters: sessionParameters('confirmGuarantee'),
@@ -459,6 +462,19 @@ describe('Get › EFT fields', () => {
 			'nameMatch',
 			'riskLevel',
 		]);
+	});
+
+	it('shows an EFT session waiting for its PAD signature, without a guarantee', async () => {
+		const session = bed.server.addSession({
+			...eftSessionInit(false),
+			payor: { firstName: 'Jane', lastName: 'Doe', email: 'jane.doe@example.com' },
+		});
+		bed.server.eft.connectBank(session.sessionId, { firstName: 'Jane', lastName: 'Doe' });
+		const simple = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: sessionParameters('getDetails', { simplify: true }),
+		});
+		expect(simple.items[0].json).toMatchObject({ step: 'Pad', nameMatch: 100, riskLevel: null });
 	});
 
 	it('keeps e-Transfer items exactly as before: no EFT keys', async () => {

@@ -10,6 +10,14 @@ useTriggerBed((started) => (bed = started));
 const itemsOf = (trigger: { executions: Parameters<typeof emittedItems>[0][] }) =>
 	trigger.executions.flatMap(emittedItems);
 
+/** Cancels a session over HTTP, as another client of the same Flinks account would. */
+async function cancelAtFlinks(sessionId: string) {
+	await fetch(`${bed.server.baseUrl}/api/v2/sessions/${sessionId}/cancel`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${await bed.server.authorizeOverHttp()}` },
+	});
+}
+
 const guaranteedSession = () => addGuaranteeAwaitingDecision(bed.server);
 
 describe('Flinks Trigger › Guaranteed EFT SessionSetupStatusChanged', () => {
@@ -28,10 +36,7 @@ describe('Flinks Trigger › Guaranteed EFT SessionSetupStatusChanged', () => {
 			});
 			bed.server.eft.connectBank(failed.sessionId, { firstName: 'John', lastName: 'Smith' });
 			const canceled = bed.server.addSession(eftSessionInit(true));
-			await fetch(`${bed.server.baseUrl}/api/v2/sessions/${canceled.sessionId}/cancel`, {
-				method: 'POST',
-				headers: { authorization: `Bearer ${await bed.server.authorizeOverHttp()}` },
-			});
+			await cancelAtFlinks(canceled.sessionId);
 			expect(canceled.status).toBe('Canceled');
 
 			const events = [completed, failed, canceled].map(({ sessionId }) =>
@@ -52,6 +57,19 @@ describe('Flinks Trigger › Guaranteed EFT SessionSetupStatusChanged', () => {
 			expect(itemsOf(trigger)[0].event).toEqual(events[0]);
 		},
 	);
+
+	it('starts on an EFT v2 session cancelled through the API (spelled Cancelled), in either signature form', async () => {
+		const trigger = await bed.activate();
+		const session = bed.server.addSession(eftSessionInit(false));
+		await cancelAtFlinks(session.sessionId);
+		const event = bed.webhooks.sessionSetupStatusChanged(session.sessionId);
+
+		expect((await bed.webhooks.deliver(trigger.url, event, { form: 'flinks' })).status).toBe(200);
+		expect(itemsOf(trigger)).toMatchObject([
+			{ sessionId: session.sessionId, status: 'Cancelled', statusDetails: 'EFT0501' },
+		]);
+		expect(event.status).toBe('Cancelled');
+	});
 
 	it("confirms a GEFT event with Flinks and adds the session's EFT fields", async () => {
 		const trigger = await bed.activate({ confirmWithFlinks: true });
