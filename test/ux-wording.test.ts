@@ -224,8 +224,10 @@ describe('what the editor shows, by n8n UI text style', () => {
 		const options = operation?.options as INodePropertyOptions[];
 		expect(options.map(({ name, value, action }) => [name, value, action])).toEqual([
 			['Cancel', 'cancel', 'Cancel a payment session'],
+			['Confirm Guarantee', 'confirmGuarantee', 'Confirm the guarantee of a payment session'],
 			['Create', 'create', 'Create a payment session'],
 			['Get', 'getDetails', 'Get a payment session'],
+			['Get Status', 'getStatus', 'Get the status of a payment session'],
 		]);
 	});
 });
@@ -260,8 +262,10 @@ describe('subtitles on the canvas', () => {
 
 	it.each([
 		['cancel', 'Cancel: Payment Session'],
+		['confirmGuarantee', 'Confirm Guarantee: Payment Session'],
 		['create', 'Create: Payment Session'],
 		['getDetails', 'Get: Payment Session'],
+		['getStatus', 'Get Status: Payment Session'],
 	])('Flinks Session › %s reads "%s"', (operation, subtitle) => {
 		expect(subtitleOf('flinksSession', { resource: 'session', operation })).toBe(subtitle);
 	});

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import type { SessionChange } from './actions';
 import { isSessionOperation, sessionDescription, sessionOperations } from './actions';
 import type { SessionOptions } from './actions/fields';
 import { readSessionOptions } from './actions/fields';
@@ -22,8 +23,9 @@ export class FlinksSession implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle:
-			'={{ { cancel: "Cancel", create: "Create", getDetails: "Get" }[$parameter["operation"]] + ": Payment Session" }}',
-		description: 'Create, check and cancel Interac e-Transfer payment sessions with Flinks Pay',
+			'={{ { cancel: "Cancel", confirmGuarantee: "Confirm Guarantee", create: "Create", getDetails: "Get", getStatus: "Get Status" }[$parameter["operation"]] + ": Payment Session" }}',
+		description:
+			'Create, check and cancel Interac e-Transfer, EFT and Guaranteed EFT payment sessions with Flinks Pay',
 		defaults: { name: 'Flinks Session' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -110,7 +112,7 @@ export class FlinksSession implements INodeType {
 function stoppedAt(
 	error: NodeApiError | NodeOperationError,
 	results: Array<INodeExecutionData | undefined>,
-	changes: 'cancelled' | 'created' | undefined,
+	changes: SessionChange | undefined,
 ): NodeApiError | NodeOperationError {
 	const finished = results.flatMap((result, index) =>
 		result ? [{ index, json: result.json }] : [],

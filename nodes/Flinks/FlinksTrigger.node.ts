@@ -45,7 +45,7 @@ export class FlinksTrigger implements INodeType {
 		subtitle:
 			'={{ "On " + $parameter["events"].map((event) => event[0].toUpperCase() + event.slice(1)).join(", ") }}',
 		description:
-			'Starts the workflow when a Flinks Pay e-Transfer session completes, fails or is cancelled',
+			'Starts the workflow when a Flinks Pay session (e-Transfer, EFT or Guaranteed EFT) completes, fails or is cancelled',
 		defaults: { name: 'Flinks Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

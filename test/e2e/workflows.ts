@@ -78,6 +78,7 @@ export const EXAMPLES = {
 	paymentEnded: 'payment-ended-mark-paid-or-alert.json',
 	requestCancelIfUnpaid: 'request-payment-cancel-if-unpaid.json',
 	requestAndReact: 'request-payment-react-when-it-ends.json',
+	reconcileMissedWebhooks: 'reconcile-missed-webhooks.json',
 } as const;
 
 /** The Flinks Trigger's type once n8n loads the package, and its webhook credential. */
@@ -210,6 +211,41 @@ export function manualTwin(
 	});
 	copy.connections[manual] = { main: [[{ node: trigger.name, type: 'main', index: 0 }]] };
 	copy.pinData = {};
+	return copy;
+}
+
+/**
+ * A copy of a multi-trigger example that a running n8n starts only from `triggerName`, which
+ * becomes a POST webhook at `path` when it is not one already (a Schedule Trigger cannot be fired
+ * on demand). Nodes the workflow needs a running n8n for, such as Data Tables, then work.
+ */
+export function webhookTwin(
+	workflow: WorkflowFile,
+	triggerName: string,
+	path: string,
+): WorkflowFile {
+	const copy = withoutOtherTriggers(workflow, triggerName);
+	const trigger = nodeNamed(copy, triggerName);
+	const index = copy.nodes.indexOf(trigger);
+	copy.nodes[index] = {
+		id: trigger.id,
+		name: trigger.name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: trigger.position,
+		parameters: { httpMethod: 'POST', path, options: {} },
+		webhookId: trigger.webhookId ?? trigger.id,
+	};
+	return copy;
+}
+
+function withoutOtherTriggers(workflow: WorkflowFile, triggerName: string): WorkflowFile {
+	const copy = structuredClone(workflow);
+	const others = triggerNodes(copy)
+		.map((node) => node.name)
+		.filter((name) => name !== triggerName);
+	copy.nodes = copy.nodes.filter((node) => !others.includes(node.name));
+	for (const name of others) delete copy.connections[name];
 	return copy;
 }
 

@@ -3,6 +3,18 @@ import { randomBytes, randomUUID } from 'crypto';
 import http from 'http';
 import type { AddressInfo, Socket } from 'net';
 
+import type { EftFeatures, EftSessionState } from './fake-flinks-eft';
+import {
+	EFT_CODES,
+	FakeEftFlow,
+	cancelledSpellingOf,
+	eftCreateProblem,
+	eftDetails,
+	isEftCreate,
+	isEftProblem,
+	newEftState,
+} from './fake-flinks-eft';
+
 export type SessionStatus =
 	| 'Initiated'
 	| 'Cancelled'
@@ -15,7 +27,12 @@ export interface Payor {
 	firstName: string;
 	lastName: string;
 	middleName?: string;
+	/** Optional for EFT sessions. */
 	email: string;
+	phone?: string;
+	dateOfBirth?: string;
+	occupation?: string;
+	address?: Record<string, string>;
 }
 
 export interface PayeeAccount {
@@ -39,7 +56,8 @@ export interface FakeSession {
 	status: SessionStatus;
 	statusDetails?: string | null;
 	amount: number;
-	type: 'e-Transfer';
+	/** EFT and Guaranteed EFT are both `EFT`; `eft.guaranteed` tells them apart. */
+	type: 'e-Transfer' | 'EFT';
 	direction: 'DEBIT' | 'CREDIT';
 	currency: 'CAD';
 	payor: Payor;
@@ -47,6 +65,8 @@ export interface FakeSession {
 	options?: SessionOptions;
 	transactions: SessionTransaction[];
 	createdAt: string;
+	/** EFT and Guaranteed EFT sessions only. */
+	eft?: EftSessionState;
 }
 
 export interface RecordedRequest {
@@ -115,6 +135,8 @@ export interface FakeFlinksServerOptions {
 	terminalCancelStatus?: 400 | 409;
 	/** A token may initiate only one session; default true. */
 	singleUseTokenForCreate?: boolean;
+	/** The client's EFT features; both on by default. */
+	eftFeatures?: Partial<EftFeatures>;
 }
 
 export interface RequestFilter {
@@ -126,7 +148,13 @@ export const DEFAULT_CLIENT_ID = 'flinks-test-client-0001';
 
 const EXCHANGE_PATH = '/api/v1/authorize';
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SESSION_ROUTE = /^\/api\/v2\/sessions\/([^/]+)\/(cancel|details)$/;
+const SESSION_ROUTE = /^\/api\/v2\/sessions\/([^/]+)\/(cancel|details|status|guarantees\/confirm)$/;
+const ROUTE_METHODS: Record<string, string> = {
+	cancel: 'POST',
+	details: 'GET',
+	status: 'GET',
+	'guarantees/confirm': 'POST',
+};
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CANCELLABLE_STATUS: SessionStatus = 'Initiated';
 
@@ -186,6 +214,9 @@ export class FakeFlinksServer {
 	 * means it was sent again after Flinks had already acted on it.
 	 */
 	readonly processedCancels: ProcessedCancel[] = [];
+	/** The customer's side of EFT sessions (bank connection, name match, guarantee, PAD). */
+	readonly eft = new FakeEftFlow((id) => this.session(id));
+	readonly eftFeatures: EftFeatures;
 
 	private readonly server: http.Server;
 	private readonly sockets = new Set<Socket>();
@@ -228,6 +259,7 @@ export class FakeFlinksServer {
 		this.cancelledSpelling = options.cancelledSpelling ?? 'Cancelled';
 		this.terminalCancelStatus = options.terminalCancelStatus ?? 400;
 		this.singleUseTokenForCreate = options.singleUseTokenForCreate ?? true;
+		this.eftFeatures = { regularEft: true, guaranteedEft: true, ...options.eftFeatures };
 
 		server.on('connection', (socket) => {
 			this.sockets.add(socket);
@@ -499,8 +531,7 @@ export class FakeFlinksServer {
 		const match = SESSION_ROUTE.exec(path);
 		if (!match) return notFoundReply();
 		const [, rawId, action] = match;
-		if (action === 'cancel' && method !== 'POST') return notFoundReply();
-		if (action === 'details' && method !== 'GET') return notFoundReply();
+		if (ROUTE_METHODS[action] !== method) return notFoundReply();
 
 		const sessionId = safeDecode(rawId);
 		if (!UUID_PATTERN.test(sessionId)) {
@@ -510,7 +541,13 @@ export class FakeFlinksServer {
 		if (!session) {
 			return problemReply(404, 'Session not found', `Session ${sessionId} was not found.`);
 		}
-		return action === 'cancel' ? this.cancel(session) : jsonReply(200, sessionDetails(session));
+		if (action === 'cancel') return this.cancel(session);
+		if (action === 'status') return jsonReply(200, sessionStatus(session));
+		if (action === 'details') return jsonReply(200, sessionDetails(session));
+		const answer = this.eft.confirmGuarantee(session, parseJson(context.body));
+		return isEftProblem(answer)
+			? problemReply(answer.status, answer.title, answer.detail, { extensions: answer.extensions })
+			: jsonReply(200, answer);
 	}
 
 	private authorize(context: RequestContext): Reply {
@@ -574,7 +611,8 @@ export class FakeFlinksServer {
 				`Session ${session.sessionId} is in state ${session.status} and cannot be cancelled.`,
 			);
 		}
-		session.status = this.cancelledSpelling;
+		session.status = session.eft ? cancelledSpellingOf(session) : this.cancelledSpelling;
+		if (session.eft) session.statusDetails = EFT_CODES.cancelled;
 		return jsonReply(200, {
 			sessionId: session.sessionId,
 			referenceId: session.referenceId,
@@ -600,6 +638,7 @@ export class FakeFlinksServer {
 		} catch {
 			return problemReply(400, 'Bad Request', 'The request body is not valid JSON.');
 		}
+		if (isRecord(input) && isEftCreate(input)) return this.createEftSession(input, token);
 		const errors = validateCreateRequest(input);
 		if (Object.keys(errors).length > 0 || !isRecord(input)) {
 			return problemReply(
@@ -617,6 +656,28 @@ export class FakeFlinksServer {
 			payee: input.payee as { account: PayeeAccount } | undefined,
 			options: input.options as SessionOptions | undefined,
 			transactions: [],
+		});
+		token.initiatedSession = true;
+		return jsonReply(201, { sessionId: session.sessionId, referenceId: session.referenceId });
+	}
+
+	private createEftSession(input: Record<string, unknown>, token: IssuedToken): Reply {
+		const refusal = eftCreateProblem(input, this.eftFeatures);
+		if (refusal) {
+			return problemReply(refusal.status, refusal.title, refusal.detail, {
+				extensions: refusal.extensions,
+			});
+		}
+		const session = this.addSession({
+			referenceId: (input.referenceId as string | null | undefined) ?? null,
+			amount: input.amount as number,
+			type: 'EFT',
+			direction: 'DEBIT',
+			payor: input.payor as Payor,
+			payee: input.payee as { account: PayeeAccount } | undefined,
+			statusDetails: EFT_CODES.created,
+			transactions: [],
+			eft: newEftState(input),
 		});
 		token.initiatedSession = true;
 		return jsonReply(201, { sessionId: session.sessionId, referenceId: session.referenceId });
@@ -720,6 +781,25 @@ function sessionIdFromPath(path: string): string {
 	return /^\/api\/v2\/sessions\/([^/]+)/.exec(path)?.[1] ?? randomUUID();
 }
 
+/** GET /status: the light answer Flinks suggests polling. */
+function sessionStatus(session: FakeSession): Record<string, unknown> {
+	return {
+		sessionId: session.sessionId,
+		referenceId: session.referenceId ?? null,
+		amount: session.amount,
+		status: session.status,
+		statusDetails: session.statusDetails ?? null,
+	};
+}
+
+function parseJson(body: string): unknown {
+	try {
+		return JSON.parse(body);
+	} catch {
+		return undefined;
+	}
+}
+
 function sessionDetails(session: FakeSession): Record<string, unknown> {
 	return {
 		sessionId: session.sessionId,
@@ -733,6 +813,7 @@ function sessionDetails(session: FakeSession): Record<string, unknown> {
 		payee: session.payee,
 		schedule: { transactions: session.transactions },
 		createdAt: session.createdAt,
+		...eftDetails(session),
 	};
 }
 

@@ -67,6 +67,26 @@ export class FakeFlinksWebhooks {
 		};
 	}
 
+	/**
+	 * The Guaranteed EFT `SessionSetupStatusChanged` event for a session's current state (set it
+	 * first, e.g. with `server.eft.complete`). Its body is not published beyond "the same fields as
+	 * GET /status" and `when`: `envelope` puts those fields under `data` instead of the top level.
+	 */
+	sessionSetupStatusChanged(sessionId: string, { envelope = false } = {}): FlinksEventBody {
+		const session = this.server.session(sessionId);
+		const fields = {
+			sessionId,
+			referenceId: session?.referenceId ?? null,
+			amount: session?.amount ?? null,
+			status: session?.status,
+			statusDetails: session?.statusDetails ?? null,
+		};
+		const when = new Date().toISOString();
+		return envelope
+			? { eventType: 'SessionSetupStatusChanged', when, data: fields }
+			: { eventType: 'SessionSetupStatusChanged', ...fields, when };
+	}
+
 	/** POSTs an event (an object, or raw text sent as is) to a webhook URL, signed as asked. */
 	async deliver(
 		url: string,

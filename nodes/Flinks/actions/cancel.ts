@@ -11,12 +11,7 @@ import {
 } from '../api/errors';
 import { isSuccessStatus } from '../api/guards';
 import type { SessionState } from '../api/session';
-import {
-	isCancelledStatus,
-	isTerminalStatus,
-	otherSessionIn,
-	readSession,
-} from '../api/session';
+import { isCancelledStatus, isTerminalStatus, otherSessionIn, readSession } from '../api/session';
 import { readSessionId } from './itemFields';
 import type { SessionOperation } from './operation';
 import { optionsCollection, sessionIdField } from './fields';

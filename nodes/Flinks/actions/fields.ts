@@ -37,11 +37,12 @@ const maxRetriesOption: INodeProperties = {
 		'How many times to resend a request after a rate limit (429), a server error (500, 502, 503, 504), a timeout or a dropped connection. Each wait is longer than the last and never shorter than what Flinks asks for (Retry-After). Defaults to 3.',
 };
 
-/** A create is resent only when Flinks refused it before doing anything: say so where it is set. */
-const createMaxRetriesOption: INodeProperties = {
-	...maxRetriesOption,
-	description:
+/** Calls that must not take effect twice are resent only after a 429: say so where it is set. */
+const rateLimitOnlyRetries = {
+	create:
 		'How many times to resend a create that Flinks turned away with a rate limit (429). A create is never resent after a server error, a timeout or a dropped connection, so no customer is asked to pay twice. Defaults to 3.',
+	confirmGuarantee:
+		'How many times to resend a guarantee decision that Flinks turned away with a rate limit (429). A decision is never resent after a server error, a timeout or a dropped connection, as it may already have been taken. Defaults to 3.',
 };
 
 const timeoutOption: INodeProperties = {
@@ -58,19 +59,25 @@ const timeoutOption: INodeProperties = {
  * The Options collection of an operation: the request options every operation has and its own,
  * in alphabetical order as n8n lists optional fields. `concurrency: false` leaves Concurrency out
  * for an operation that never runs items in parallel; `retriesOnlyOnRateLimit` words Max Retries
- * for an operation that is never resent after it may have taken effect.
+ * for an operation (named) that is never resent after it may have taken effect.
  */
 export function optionsCollection(
 	operation: string,
 	{
 		concurrency = true,
-		retriesOnlyOnRateLimit = false,
+		retriesOnlyOnRateLimit,
 		extra = [],
-	}: { concurrency?: boolean; retriesOnlyOnRateLimit?: boolean; extra?: INodeProperties[] } = {},
+	}: {
+		concurrency?: boolean;
+		retriesOnlyOnRateLimit?: keyof typeof rateLimitOnlyRetries;
+		extra?: INodeProperties[];
+	} = {},
 ): INodeProperties {
 	const options = [
 		...(concurrency ? [concurrencyOption] : []),
-		retriesOnlyOnRateLimit ? createMaxRetriesOption : maxRetriesOption,
+		retriesOnlyOnRateLimit
+			? { ...maxRetriesOption, description: rateLimitOnlyRetries[retriesOnlyOnRateLimit] }
+			: maxRetriesOption,
 		timeoutOption,
 		...extra,
 	].sort((a, b) => a.displayName.localeCompare(b.displayName));

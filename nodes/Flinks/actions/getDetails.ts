@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { SessionDetails, SessionSummary } from '../api/details';
 import {
+	LOOKUP_ANSWER,
 	readSessionDetails,
 	requestSessionDetails,
 	summarizeSessionDetails,
@@ -21,7 +22,7 @@ const simplifyField = {
 	type: 'boolean',
 	default: true,
 	description: 'Whether to return a simplified version of the response instead of the raw data',
-	hint: 'On: sessionId, referenceId, status, statusDetails, amount, direction and createdAt. Off: also the type, currency, payor, payee account and transactions.',
+	hint: 'On: sessionId, referenceId, status, statusDetails, amount, direction and createdAt, plus step, nameMatch and riskLevel for EFT sessions. Off: also the type, currency, payor, payee account, transactions and, for EFT sessions, accountLabel.',
 	displayOptions: { show: { ...showForGetDetails, '@version': [{ _cnd: { gte: 1.1 } }] } },
 } satisfies INodeProperties;
 
@@ -58,11 +59,7 @@ export const getSessionDetails: SessionOperation<SessionDetails | SessionSummary
 	}
 	const details = readSessionDetails(response.body, sessionId);
 	if (!details) {
-		throw unreadableAnswerError(client.node, response, action, item, {
-			missing: 'a session status',
-			consequence:
-				'Nothing was changed. Retry later; if it persists, check the credential environment and base URL.',
-		});
+		throw unreadableAnswerError(client.node, response, action, item, LOOKUP_ANSWER);
 	}
 	const other = otherSessionIn(details, sessionId);
 	if (other) throw otherSessionError(client.node, response, action, item, other);

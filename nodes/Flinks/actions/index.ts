@@ -1,11 +1,18 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { cancelDescription, cancelSession } from './cancel';
+import { confirmGuarantee, confirmGuaranteeDescription } from './confirmGuarantee';
 import { createDescription, createSession } from './create';
 import { getDetailsDescription, getSessionDetails } from './getDetails';
+import { getSessionStatus, getStatusDescription } from './getStatus';
 import type { SessionOperation } from './operation';
 
-export type SessionOperationName = 'cancel' | 'create' | 'getDetails';
+export type SessionOperationName =
+	| 'cancel'
+	| 'confirmGuarantee'
+	| 'create'
+	| 'getDetails'
+	| 'getStatus';
 
 const operationOptions: Array<INodePropertyOptions & { value: SessionOperationName }> = [
 	{
@@ -13,14 +20,21 @@ const operationOptions: Array<INodePropertyOptions & { value: SessionOperationNa
 		value: 'cancel',
 		action: 'Cancel a payment session',
 		description:
-			'Stop an e-Transfer payment session so the customer can no longer pay it; a session that already ended is reported, not failed',
+			'Stop a payment session so the customer can no longer pay it; a session that already ended is reported, not failed',
+	},
+	{
+		name: 'Confirm Guarantee',
+		value: 'confirmGuarantee',
+		action: 'Confirm the guarantee of a payment session',
+		description:
+			'Accept or reject the guarantee Flinks offered for a Guaranteed EFT session, e.g. after its guarantee webhook',
 	},
 	{
 		name: 'Create',
 		value: 'create',
 		action: 'Create a payment session',
 		description:
-			'Start an Interac e-Transfer payment session in CAD and get the link (hostedUrl) the customer opens to pay',
+			'Start an Interac e-Transfer, EFT or Guaranteed EFT payment session in CAD and get the link (hostedUrl) the customer opens to pay',
 	},
 	{
 		name: 'Get',
@@ -28,6 +42,13 @@ const operationOptions: Array<INodePropertyOptions & { value: SessionOperationNa
 		action: 'Get a payment session',
 		description:
 			"Retrieve a payment session's status, amount and customer, e.g. to check whether the customer paid",
+	},
+	{
+		name: 'Get Status',
+		value: 'getStatus',
+		action: 'Get the status of a payment session',
+		description:
+			"Retrieve only a session's status, its code and what the code means: the light lookup Flinks suggests for polling",
 	},
 ];
 
@@ -42,8 +63,10 @@ export const sessionDescription: INodeProperties[] = [
 		default: 'cancel',
 	},
 	...cancelDescription,
+	...confirmGuaranteeDescription,
 	...createDescription,
 	...getDetailsDescription,
+	...getStatusDescription,
 ];
 
 /**
@@ -52,16 +75,21 @@ export const sessionDescription: INodeProperties[] = [
  */
 export const sessionOperations = {
 	cancel: { run: cancelSession, changes: 'cancelled', oneAtATime: false },
+	confirmGuarantee: { run: confirmGuarantee, changes: 'confirmed', oneAtATime: false },
 	create: { run: createSession, changes: 'created', oneAtATime: true },
 	getDetails: { run: getSessionDetails, changes: undefined, oneAtATime: false },
+	getStatus: { run: getSessionStatus, changes: undefined, oneAtATime: false },
 } satisfies Record<
 	SessionOperationName,
 	{
 		run: SessionOperation<IDataObject>;
-		changes: 'cancelled' | 'created' | undefined;
+		changes: SessionChange | undefined;
 		oneAtATime: boolean;
 	}
 >;
+
+/** What a finished item did at Flinks: "Sessions cancelled: …". */
+export type SessionChange = 'cancelled' | 'confirmed' | 'created';
 
 export function isSessionOperation(name: unknown): name is SessionOperationName {
 	return typeof name === 'string' && Object.prototype.hasOwnProperty.call(sessionOperations, name);

@@ -36,6 +36,8 @@ export interface FlinksCall {
 	 * only on 429, which Flinks sends before doing anything, never on 5xx, timeouts or resets.
 	 */
 	idempotent?: boolean;
+	/** For a non-idempotent call other than a create: what may have happened when no answer came. */
+	unanswered?: { consequence: string; advice: string };
 }
 
 /** Retry and concurrency settings, read once per execution from the node's Options. */
@@ -276,6 +278,7 @@ export class FlinksClient {
 			attempts,
 			timeoutMs: this.policy.timeoutMs,
 			idempotent: call.idempotent !== false,
+			unanswered: call.unanswered,
 		});
 	}
 

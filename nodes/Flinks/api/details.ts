@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FlinksResponse, ItemContext } from './errors';
+import type { ExpectedAnswer, FlinksResponse, ItemContext } from './errors';
 import { isPlainObject } from './guards';
 import type { SessionState } from './session';
 import { readSession } from './session';
@@ -34,16 +34,46 @@ export type SessionDetails = SessionState & {
 	payee: PayeeAccountDetails | null;
 	transactions: SessionTransaction[];
 	createdAt: string | null;
+} & Partial<EftDetails>;
+
+/** What EFT and Guaranteed EFT sessions add, flat; present only on their items. */
+export type EftDetails = {
+	/** Where the customer is in the hosted flow: Start, BankConnection, GuaranteeOffer, Pad, Complete… */
+	step: string | null;
+	accountLabel: string | null;
+	/** How well the payor's name matched the bank account holder's, as Flinks scores it. */
+	nameMatch: number | null;
+	/** The guarantee's overall risk level (Guaranteed EFT). */
+	riskLevel: string | null;
 };
 
-/** Get Details with Simplify on: the fields workflows branch on, most used first, nothing nested. */
+/**
+ * Get Details with Simplify on: the fields workflows branch on, most used first, nothing nested;
+ * at most 10 keys (n8n's rule for Simplify), EFT sessions' three included.
+ */
 export type SessionSummary = SessionState &
-	Pick<SessionDetails, 'amount' | 'direction' | 'createdAt'>;
+	Pick<SessionDetails, 'amount' | 'direction' | 'createdAt'> &
+	Partial<Pick<EftDetails, 'step' | 'nameMatch' | 'riskLevel'>>;
 
 export function summarizeSessionDetails(details: SessionDetails): SessionSummary {
 	const { sessionId, referenceId, status, statusDetails, amount, direction, createdAt } = details;
-	return { sessionId, referenceId, status, statusDetails, amount, direction, createdAt };
+	const summary = { sessionId, referenceId, status, statusDetails, amount, direction, createdAt };
+	if (details.step === undefined) return summary;
+	const { step, nameMatch, riskLevel } = details;
+	return {
+		...summary,
+		step: step ?? null,
+		nameMatch: nameMatch ?? null,
+		riskLevel: riskLevel ?? null,
+	};
 }
+
+/** What a lookup (Get, Get Status) expected when its 2xx answer is not a session. */
+export const LOOKUP_ANSWER: ExpectedAnswer = {
+	missing: 'a session status',
+	consequence:
+		'Nothing was changed. Retry later; if it persists, check the credential environment and base URL.',
+};
 
 /** GET /api/v2/sessions/{id}/details; like every client call, never throws for an HTTP status. */
 export async function requestSessionDetails(
@@ -98,6 +128,26 @@ export function readSessionDetails(
 				})
 			: [],
 		createdAt: textOrNull(data.createdAt),
+		...(isEftSession(data) ? readEftDetails(data, payor) : {}),
+	};
+}
+
+/** EFT and Guaranteed EFT sessions are `type: "EFT"` and carry the hosted flow's `step`. */
+function isEftSession(data: IDataObject): boolean {
+	return (
+		(typeof data.type === 'string' && data.type.trim().toUpperCase() === 'EFT') ||
+		isPlainObject(data.step)
+	);
+}
+
+function readEftDetails(data: IDataObject, payor: IDataObject | null): EftDetails {
+	const guarantee = objectOrNull(data.guaranteeDetails);
+	return {
+		step: textOrNull(objectOrNull(data.step)?.current),
+		accountLabel: textOrNull(objectOrNull(payor?.account)?.accountLabel),
+		nameMatch: numberOrNull(objectOrNull(data.userDetails)?.nameMatch),
+		// The reference names several risk levels; the overall one is what a workflow decides on.
+		riskLevel: textOrNull(guarantee?.overallRiskLevel ?? guarantee?.riskLevel),
 	};
 }
 
@@ -111,7 +161,7 @@ function textOrNull(value: unknown): string | null {
 }
 
 /** Amounts may arrive as JSON numbers or decimal strings ("125.50"). */
-function numberOrNull(value: unknown): number | null {
+export function numberOrNull(value: unknown): number | null {
 	const amount = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	return typeof amount === 'number' && Number.isFinite(amount) ? amount : null;
 }

@@ -191,7 +191,12 @@ export function noAnswerError(
 	kind: FailureKind,
 	action: string,
 	item: ItemContext,
-	details: { attempts: number; timeoutMs: number; idempotent: boolean },
+	details: {
+		attempts: number;
+		timeoutMs: number;
+		idempotent: boolean;
+		unanswered?: { consequence: string; advice: string };
+	},
 ): NodeApiError {
 	const reason =
 		kind === 'timeout'
@@ -199,12 +204,13 @@ export function noAnswerError(
 			: `the ${kind === 'tls' ? 'secure ' : ''}connection broke off or was refused (${String(failure.httpCode ?? 'network error')})`;
 	const tries = details.attempts > 1 ? ` (after ${details.attempts} attempts)` : '';
 	if (!details.idempotent) {
-		return itemError(
-			node,
-			item,
-			`${action}: ${reason}${tries}; the session may have been created`,
-			{ description: mayHaveBeenCreated(item.referenceId) },
-		);
+		const { consequence, advice } = details.unanswered ?? {
+			consequence: 'the session may have been created',
+			advice: mayHaveBeenCreated(item.referenceId),
+		};
+		return itemError(node, item, `${action}: ${reason}${tries}; ${consequence}`, {
+			description: advice,
+		});
 	}
 	return itemError(
 		node,
