@@ -1,4 +1,4 @@
-import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { FlinksSession } from '../nodes/Flinks/FlinksSession.node';
@@ -9,6 +9,7 @@ import {
 	cancelParameters,
 	createParameters,
 	customer,
+	sessionParameters,
 	useTestBed,
 } from './helpers/flinks-test-bed';
 
@@ -23,15 +24,6 @@ const sentBodies = () =>
 	bed.server.requests
 		.filter((r) => r.method === 'POST' && r.path === '/api/v2/sessions')
 		.map((r) => JSON.parse(r.body) as IDataObject);
-
-const sessionParameters = (operation: string, extra: IDataObject = {}): INodeParameters =>
-	({
-		resource: 'session',
-		operation,
-		sessionId: '={{ $json.sessionId }}',
-		options: {},
-		...extra,
-	}) as INodeParameters;
 
 const guaranteeWaiting = () => addGuaranteeAwaitingDecision(bed.server);
 

@@ -73,6 +73,17 @@ export function cancelParameters(options: IDataObject = {}): INodeParameters {
 	} as INodeParameters;
 }
 
+/** Node parameters for an operation on existing sessions, reading each item's Session ID. */
+export function sessionParameters(operation: string, extra: IDataObject = {}): INodeParameters {
+	return {
+		resource: 'session',
+		operation,
+		sessionId: '={{ $json.sessionId }}',
+		options: {},
+		...extra,
+	} as INodeParameters;
+}
+
 /** Node parameters for Session › Create reading each field from the item, as users wire it after a form or CRM node. */
 export function createParameters(overrides: IDataObject = {}): INodeParameters {
 	return {

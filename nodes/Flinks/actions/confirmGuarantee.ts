@@ -74,7 +74,10 @@ export const confirmGuarantee: SessionOperation<ConfirmedGuaranteeItem> = async 
 		});
 	}
 	if (body.sessionId.trim().toLowerCase() !== sessionId.toLowerCase()) {
-		throw otherSessionError(client.node, response, action, item, body.sessionId);
+		const error = otherSessionError(client.node, response, action, item, body.sessionId);
+		// The answer is not this item's, yet its decision may have been taken: never resend blindly.
+		error.description = unanswered.advice;
+		throw error;
 	}
 	return {
 		sessionId,

@@ -1,5 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { shorten } from '../api/values';
 import type { ItemFieldReader } from './itemFields';
 
 const EFT_FIELDS: INodeProperties[] = [
@@ -132,15 +133,14 @@ const ADDRESS_PARTS = {
 
 /** The payor fields only EFT takes, each sent only when set. */
 export function readEftPayor(fields: ItemFieldReader, added: IDataObject): IDataObject {
-	const text = (name: string, label: string) =>
-		name in added ? fields.text(`additionalFields.${name}`, label) : '';
+	const text = (name: string, label: string, numbers = false) =>
+		name in added ? fields.text(`additionalFields.${name}`, label, { numbers }) : '';
 	const payor: IDataObject = {};
-	const phone = text('payorPhone', 'Payor Phone');
+	// Spreadsheets and CRMs often hand a phone number over as a number.
+	const phone = text('payorPhone', 'Payor Phone', true);
 	const dateOfBirth = text('payorDateOfBirth', 'Payor Date of Birth');
 	const occupation = text('payorOccupation', 'Payor Occupation');
-	if (dateOfBirth !== '' && !(DATE_OF_BIRTH.test(dateOfBirth) && isCalendarDate(dateOfBirth))) {
-		fields.fail('Payor Date of Birth', `"${dateOfBirth.slice(0, 20)}" is not a date as YYYY-MM-DD`);
-	}
+	if (dateOfBirth !== '') checkDateOfBirth(fields, dateOfBirth);
 	const address: IDataObject = {};
 	for (const [key, [name, label]] of Object.entries(ADDRESS_PARTS)) {
 		const value = text(name, label);
@@ -200,6 +200,14 @@ export function readEftOptions(fields: ItemFieldReader, added: IDataObject): IDa
 	}
 	if (Object.keys(redirect).length > 0) options.redirectPreferences = redirect;
 	return options;
+}
+
+function checkDateOfBirth(fields: ItemFieldReader, dateOfBirth: string): void {
+	if (!(DATE_OF_BIRTH.test(dateOfBirth) && isCalendarDate(dateOfBirth))) {
+		fields.fail('Payor Date of Birth', `"${shorten(dateOfBirth)}" is not a date as YYYY-MM-DD`);
+	} else if (dateOfBirth > new Date().toISOString().slice(0, 10)) {
+		fields.fail('Payor Date of Birth', `"${dateOfBirth}" is in the future`);
+	}
 }
 
 function isCalendarDate(text: string): boolean {

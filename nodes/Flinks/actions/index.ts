@@ -27,7 +27,7 @@ const operationOptions: Array<INodePropertyOptions & { value: SessionOperationNa
 		value: 'confirmGuarantee',
 		action: 'Confirm the guarantee of a payment session',
 		description:
-			'Accept or reject the guarantee Flinks offered for a Guaranteed EFT session, e.g. after its guarantee webhook',
+			"Accept or reject the guarantee Flinks offered for a Guaranteed EFT session, e.g. once Get shows its step as 'GuaranteeOffer'",
 	},
 	{
 		name: 'Create',

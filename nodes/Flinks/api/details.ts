@@ -41,8 +41,8 @@ export type EftDetails = {
 	/** Where the customer is in the hosted flow: Start, BankConnection, GuaranteeOffer, Pad, Complete… */
 	step: string | null;
 	accountLabel: string | null;
-	/** How well the payor's name matched the bank account holder's, as Flinks scores it. */
-	nameMatch: number | null;
+	/** How well the payor's name matched the bank account holder's: a score, or a flag or word as sent. */
+	nameMatch: number | boolean | string | null;
 	/** The guarantee's overall risk level (Guaranteed EFT). */
 	riskLevel: string | null;
 };
@@ -145,10 +145,16 @@ function readEftDetails(data: IDataObject, payor: IDataObject | null): EftDetail
 	return {
 		step: textOrNull(objectOrNull(data.step)?.current),
 		accountLabel: textOrNull(objectOrNull(payor?.account)?.accountLabel),
-		nameMatch: numberOrNull(objectOrNull(data.userDetails)?.nameMatch),
+		nameMatch: nameMatchOf(objectOrNull(data.userDetails)?.nameMatch),
 		// The reference names several risk levels; the overall one is what a workflow decides on.
 		riskLevel: textOrNull(guarantee?.overallRiskLevel ?? guarantee?.riskLevel),
 	};
+}
+
+/** The docs do not fix the name match's type: a number (or numeric text) is a score, else kept as sent. */
+function nameMatchOf(value: unknown): number | boolean | string | null {
+	if (typeof value === 'boolean') return value;
+	return numberOrNull(value) ?? textOrNull(value);
 }
 
 function objectOrNull(value: unknown): IDataObject | null {

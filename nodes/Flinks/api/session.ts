@@ -5,14 +5,15 @@ import { isPlainObject } from './guards';
 /** Session states as Flinks documents them; sibling APIs also spell `Canceled`. */
 export type SessionStatus = 'Initiated' | 'Cancelled' | 'Completed' | 'Expired' | 'Failed';
 
-const KNOWN_STATUSES: Record<string, SessionStatus> = {
-	initiated: 'Initiated',
-	cancelled: 'Cancelled',
-	canceled: 'Cancelled',
-	completed: 'Completed',
-	expired: 'Expired',
-	failed: 'Failed',
-};
+// A Map, not an object literal: a status such as "constructor" must not find Object's properties.
+const KNOWN_STATUSES = new Map<string, SessionStatus>([
+	['initiated', 'Initiated'],
+	['cancelled', 'Cancelled'],
+	['canceled', 'Cancelled'],
+	['completed', 'Completed'],
+	['expired', 'Expired'],
+	['failed', 'Failed'],
+]);
 
 const TERMINAL_STATUSES = new Set<SessionStatus>(['Cancelled', 'Completed', 'Expired', 'Failed']);
 
@@ -26,7 +27,7 @@ export type SessionState = {
 
 /** Known statuses in their documented spelling, whatever the case; unknown ones as sent. */
 export function normalizeStatus(status: string): string {
-	return KNOWN_STATUSES[status.trim().toLowerCase()] ?? status;
+	return KNOWN_STATUSES.get(status.trim().toLowerCase()) ?? status;
 }
 
 export function isTerminalStatus(status: string): boolean {
