@@ -142,6 +142,23 @@ describe('Create › EFT payor fields as operators give them', () => {
 		expect(sentPayor()).toEqual([expect.objectContaining({ phone: '5145551234' })]);
 	});
 
+	it('leaves out an amount limit whose expression gives nothing for this item, as it does an empty text field', async () => {
+		const run = await bed.engine.run({
+			items: [customer(1), { ...customer(2), maximum: 900 }],
+			parameters: createParameters({
+				sessionType: 'eft',
+				additionalFields: {
+					minimumAmount: '={{ $json.minimum }}',
+					maximumAmount: '={{ $json.maximum ?? "" }}',
+				},
+			}),
+		});
+
+		expect(run.error).toBeUndefined();
+		const limits = bed.server.allSessions().map((session) => session.eft?.options.limits);
+		expect(limits).toEqual([undefined, { maximumAmount: 900 }]);
+	});
+
 	it('refuses a date of birth in the future, and shows a bad one without its control characters', async () => {
 		const run = await bed.engine.run({
 			items: [customer(1), customer(2)],

@@ -157,13 +157,12 @@ export function readEftPayor(fields: ItemFieldReader, added: IDataObject): IData
 export function readEftOptions(fields: ItemFieldReader, added: IDataObject): IDataObject {
 	const options: IDataObject = {};
 	const limits: IDataObject = {};
-	if ('minimumAmount' in added) {
-		limits.minimumAmount = fields.amount('additionalFields.minimumAmount', 'Minimum Amount');
-	}
-	if ('maximumAmount' in added) {
-		limits.maximumAmount = fields.amount('additionalFields.maximumAmount', 'Maximum Amount');
-	}
-	const { minimumAmount, maximumAmount } = limits;
+	const limit = (name: string, label: string) =>
+		name in added ? fields.optionalAmount(`additionalFields.${name}`, label) : undefined;
+	const minimumAmount = limit('minimumAmount', 'Minimum Amount');
+	const maximumAmount = limit('maximumAmount', 'Maximum Amount');
+	if (minimumAmount !== undefined) limits.minimumAmount = minimumAmount;
+	if (maximumAmount !== undefined) limits.maximumAmount = maximumAmount;
 	if (typeof minimumAmount === 'number' && typeof maximumAmount === 'number') {
 		if (minimumAmount > maximumAmount) {
 			fields.fail(

@@ -143,6 +143,14 @@ export class ItemFieldReader {
 		return Math.round(cents) / 100;
 	}
 
+	/** An optional amount: undefined when an expression gives nothing (null or empty text), else as `amount`. */
+	optionalAmount(name: string, field: string): number | undefined {
+		const value: unknown = this.ctx.getNodeParameter(name, this.itemIndex, null);
+		const empty =
+			value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+		return empty ? undefined : this.amount(name, field);
+	}
+
 	/** Throws one error naming every bad field of the item; nothing has been sent at this point. */
 	throwIfInvalid(what: string): void {
 		if (this.problems.length === 0) return;
