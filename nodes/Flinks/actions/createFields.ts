@@ -155,7 +155,8 @@ export const createFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. jane.doe@example.com',
-		description: 'The email address Flinks and Interac send the payment notifications to',
+		description:
+			'The email address Flinks sends the payment notifications to (Interac too, for an e-Transfer)',
 		displayOptions: showForCreate,
 	},
 	{
