@@ -435,32 +435,35 @@ describe.each(installs.map((install) => [install.version, install] as const))(
 		it.each([
 			['the request-and-cancel example', 'e2eCancelIfUnpaid'],
 			['the same workflow as n8n saved it with 0.1.0 before the nodes moved', SAVED_BEFORE_MOVE],
-		])('%s: creates the session, checks it (version 1, full item) and cancels it unpaid', async (_name, workflowId) => {
-			const run = await sandbox.execute(workflowId);
-			const execution = executionOf(run);
+		])(
+			'%s: creates the session, checks it (version 1, full item) and cancels it unpaid',
+			async (_name, workflowId) => {
+				const run = await sandbox.execute(workflowId);
+				const execution = executionOf(run);
 
-			expect(run.exitCode).toBe(0);
-			const [created] = outputItems(execution, 'Create payment session');
-			const sessionId = String(created.json.sessionId);
-			expect(created.json).toEqual({
-				sessionId,
-				referenceId: 'ORDER-1042',
-				hostedUrl: `${server.baseUrl}/app/?sessionId=${sessionId}`,
-			});
-			const [checked] = outputItems(execution, 'Check the session');
-			expect(checked.json).toMatchObject({
-				sessionId,
-				status: 'Initiated',
-				amount: 125.5,
-				payor: expect.objectContaining({ lastName: expect.any(String) }),
-				transactions: [],
-			});
-			expect(outputItems(execution, 'Cancel the session').map((item) => item.json)).toEqual([
-				expect.objectContaining({ sessionId, status: 'Cancelled', alreadyEnded: false }),
-			]);
-			expect(outputItems(execution, 'Paid or already ended')).toEqual([]);
-			expect(server.session(sessionId)?.status).toBe('Cancelled');
-		});
+				expect(run.exitCode).toBe(0);
+				const [created] = outputItems(execution, 'Create payment session');
+				const sessionId = String(created.json.sessionId);
+				expect(created.json).toEqual({
+					sessionId,
+					referenceId: 'ORDER-1042',
+					hostedUrl: `${server.baseUrl}/app/?sessionId=${sessionId}`,
+				});
+				const [checked] = outputItems(execution, 'Check the session');
+				expect(checked.json).toMatchObject({
+					sessionId,
+					status: 'Initiated',
+					amount: 125.5,
+					payor: expect.objectContaining({ lastName: expect.any(String) }),
+					transactions: [],
+				});
+				expect(outputItems(execution, 'Cancel the session').map((item) => item.json)).toEqual([
+					expect.objectContaining({ sessionId, status: 'Cancelled', alreadyEnded: false }),
+				]);
+				expect(outputItems(execution, 'Paid or already ended')).toEqual([]);
+				expect(server.session(sessionId)?.status).toBe('Cancelled');
+			},
+		);
 
 		it('CRM example: answers POSTs on its production webhook in a running n8n', async () => {
 			const workflow = workflows.e2eCrmWebhook;
