@@ -14,6 +14,9 @@ module.exports = {
 	rootDir: '../..',
 	// The product code, the tests and n8n-core itself all get the minimum release's packages.
 	moduleNameMapper: { '^(n8n-core|n8n-workflow)$': `${folder}/node_modules/$1` },
+	// n8n-core 2.8's SSH clients manager starts a 60 s interval it clears only on process exit
+	// (2.41 unrefs it); with one worker jest runs in band and would wait on it for ever.
+	forceExit: true,
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: `${folder}/tsconfig.json` }],
 	},

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test and tooling code runs in plain Node, never inside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- test and tooling code runs in plain Node, never inside n8n */
 /**
  * `npm run test:engine-min`: the same engine tests as `npm test`, against the n8n-core and
  * n8n-workflow of the minimum supported n8n release (n8n-versions.json, first entry) on that
@@ -6,6 +6,7 @@
  * `n8n-core` and `n8n-workflow` there for the tests, the harness and the product code alike, and
  * TypeScript checks the same files against that release's types.
  */
+import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
 
@@ -71,24 +72,23 @@ async function main(): Promise<void> {
 		`Engine tests against n8n-core ${minimum.engine['n8n-core']} / n8n-workflow ${minimum.engine['n8n-workflow']} (inside n8n ${minimum.n8n}) on Node ${minimum.node}`,
 	);
 	const jest = path.join(repository, 'node_modules', 'jest', 'bin', 'jest.js');
-	const result = await runCommand(
+	// Streams jest's output as it comes; nothing else runs in this process meanwhile.
+	const result = spawnSync(
 		node,
 		[jest, '--config', 'test/engine-min/jest.config.js', ...process.argv.slice(2)],
 		{
 			cwd: repository,
+			stdio: 'inherit',
 			env: {
 				...process.env,
 				PATH: [path.dirname(node), process.env.PATH].join(path.delimiter),
 				FLINKS_ENGINE_MIN_FOLDER: folder,
 			},
-			timeoutMs: 30 * 60_000,
 		},
 	);
-	process.stdout.write(result.stdout);
-	process.stderr.write(result.stderr);
 	const seconds = (from: number, to = Date.now()) => Math.round((to - from) / 1000);
 	log(`engine-min: set-up ${seconds(started, ready)} s, tests ${seconds(ready)} s`);
-	process.exitCode = result.exitCode ?? 1;
+	process.exitCode = result.status ?? 1;
 }
 
 main().catch((error: Error) => {
