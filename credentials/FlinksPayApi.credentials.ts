@@ -27,6 +27,8 @@ export interface TokenRequestSettings {
 
 const TOKEN_REQUEST_SETTINGS = 'flinksTokenRequestSettings';
 
+const TIMEOUT_CODES = /^(ECONNABORTED|ETIMEDOUT|ESOCKETTIMEDOUT)$/;
+
 /**
  * Attaches settings to credential data a node hands to n8n for one request. Non-enumerable, so
  * n8n never saves them with the token it stores after preAuthentication.
@@ -47,7 +49,12 @@ function tokenRequestSettings(credentials: ICredentialDataDecryptedObject): Toke
 	const settings = (credentials as Record<string, unknown>)[TOKEN_REQUEST_SETTINGS] as
 		| TokenRequestSettings
 		| undefined;
-	return settings ?? { timeoutMs: DEFAULT_TOKEN_TIMEOUT_MS };
+	return (
+		settings ?? {
+			timeoutMs: DEFAULT_TOKEN_TIMEOUT_MS,
+			abortSignal: AbortSignal.timeout(DEFAULT_TOKEN_TIMEOUT_MS),
+		}
+	);
 }
 
 export class FlinksPayApi implements ICredentialType {
@@ -122,6 +129,14 @@ export class FlinksPayApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		{
+			// n8n keeps hidden fields when a user edits the credential: this says whom the token is for.
+			displayName: 'Access Token Issued For',
+			name: 'accessTokenFor',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
@@ -153,7 +168,9 @@ export class FlinksPayApi implements ICredentialType {
 		} catch (error) {
 			// The transport error carries the request config (with the Basic header): keep only its code.
 			const code = String((error as { code?: string }).code ?? 'network error');
-			const reason = /^(ECONNABORTED|ETIMEDOUT|ESOCKETTIMEDOUT)$/.test(code)
+			// The node's deadline (start to last byte) ends the request with an abort.
+			const timedOut = abortSignal?.aborted === true || TIMEOUT_CODES.test(code);
+			const reason = timedOut
 				? `no answer within ${timeoutMs} ms`
 				: `the connection to ${baseUrl} failed (${code})`;
 			throw tokenFailure(TOKEN_UNAVAILABLE, `Could not get an access token from Flinks: ${reason}`);
@@ -164,6 +181,12 @@ export class FlinksPayApi implements ICredentialType {
 			throw tokenFailure(
 				TOKEN_REFUSED,
 				`Flinks answered the token request with HTTP ${statusCode}, a redirect to ${redirectOrigin(response.headers?.location, baseUrl)}. Credentials are never sent after a redirect: set the credential's 'Environment' or 'Base URL' to the exact address Flinks gave you.`,
+			);
+		}
+		if (statusCode === 401 && isTooManyRequestsBody(response.body)) {
+			throw tokenFailure(
+				TOKEN_UNAVAILABLE,
+				'Flinks is limiting token requests (HTTP 401 TOO_MANY_REQUESTS)',
 			);
 		}
 		if (statusCode === 401 || statusCode === 403) {
@@ -184,7 +207,7 @@ export class FlinksPayApi implements ICredentialType {
 				`Flinks did not issue an access token (HTTP ${statusCode}${statusCode < 300 ? ' without an access_token' : detail})${transient ? '' : ". Check the credential's 'Client ID', 'Client Secret' and 'Environment'."}`,
 			);
 		}
-		return { accessToken };
+		return { accessToken, accessTokenFor: tokenAudience(credentials) };
 	}
 
 	// A function rather than an expression: n8n runs it for every request, and it needs no expression engine.
@@ -235,6 +258,33 @@ export function flinksBaseUrl(credentials: ICredentialDataDecryptedObject): stri
 	if (credentials.environment === 'custom')
 		return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
 	return SANDBOX_URL;
+}
+
+/** Fields Flinks puts its error code in (its Connect API spells it FlinksCode), compared without case. */
+const ERROR_CODE_FIELDS = new Set(['flinkscode', 'errorcode', 'code', 'error']);
+
+/**
+ * Flinks' authorize error table answers a rate limit as HTTP 401 with the code TOO_MANY_REQUESTS:
+ * that 401 says "not now", not "bad credentials" or "bad token".
+ */
+export function isTooManyRequestsBody(body: unknown): boolean {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+	return Object.entries(body).some(
+		([key, value]) =>
+			ERROR_CODE_FIELDS.has(key.replace(/[_-]/g, '').toLowerCase()) &&
+			typeof value === 'string' &&
+			value.trim().toUpperCase() === 'TOO_MANY_REQUESTS',
+	);
+}
+
+/** The base URL and client a token is issued for: it is sent nowhere else. */
+function tokenAudience(credentials: ICredentialDataDecryptedObject): string {
+	return `${flinksBaseUrl(credentials)} ${String(credentials.clientId ?? '')}`;
+}
+
+/** Whether the stored token was issued for the credential's base URL and client as they are now. */
+export function isTokenFor(credentials: ICredentialDataDecryptedObject): boolean {
+	return credentials.accessTokenFor === tokenAudience(credentials);
 }
 
 /** A failed token exchange; n8n wraps it in a NodeApiError that keeps `code` as its httpCode. */

@@ -13,15 +13,24 @@ import {
 	withTokenRequestSettings,
 } from '../../../credentials/FlinksPayApi.credentials';
 import { sleepUnlessAborted } from './abort';
+import type { Attempt } from './attempt';
+import { couldHaveActed } from './attempt';
 import { ConcurrencyWindow } from './concurrency';
-import type { FlinksResponse, ItemContext, TokenFailure } from './errors';
-import { noAnswerError, redirectError, tokenError } from './errors';
+import type { FlinksResponse, ItemContext } from './errors';
+import { redirectError } from './errors';
 import { classifyFailure, isRetryableFailure, isTransientStatus } from './failures';
 import { isRedirectStatus } from './guards';
+import { isRateLimitAnswer } from './problem';
+import { noAnswerError } from './requestErrors';
 import type { RetryPolicy } from './retry';
 import { RetryBudget } from './retry';
-import { credentialKey, sharedStateFor } from './sharedState';
-import type { TokenGate, TokenTicket } from './tokenGate';
+import { Deadline, sendThroughN8n } from './send';
+import { sharedStateFor } from './sharedState';
+import { NotSentError, notSentError, stoppedOnTheWireError } from './stopped';
+import type { TokenTicket } from './tokenGate';
+import { TokenSource } from './tokenSource';
+
+export { NotSentError };
 
 export const CREDENTIAL_TYPE = 'flinksPayApi';
 
@@ -33,9 +42,11 @@ export interface FlinksCall {
 	action: string;
 	/**
 	 * False for a call that must not take effect twice (creating a session): it is then retried
-	 * only on 429, which Flinks sends before doing anything, never on 5xx, timeouts or resets.
+	 * only on a rate limit, which Flinks sends before doing anything, never on 5xx, timeouts or resets.
 	 */
 	idempotent?: boolean;
+	/** True for a call that initiates a session: Flinks lets a token initiate one, so it gets its own. */
+	initiatesSession?: boolean;
 }
 
 /** Retry and concurrency settings, read once per execution from the node's Options. */
@@ -44,21 +55,11 @@ export interface RequestPolicy extends RetryPolicy {
 	concurrency?: number;
 }
 
-/** Thrown for an item that was not sent because the execution stopped (Stop button or a failed item). */
-export class NotSentError extends NodeOperationError {}
-
-/** One request's outcome: an HTTP answer (any status), or the failure that left it without one. */
-interface Attempt {
-	response?: FlinksResponse & { retryAfter?: string };
-	failure?: NodeApiError;
-	startedAt: number;
-	durationMs: number;
-}
-
 /**
  * The one place that speaks HTTP to Flinks, through n8n's httpRequestWithAuthentication (so n8n
- * runs the token exchange and stores the token). It retries what is transient, never follows a
- * redirect, and stops at once when the execution is stopped.
+ * runs the token exchange and stores the token); the token each request carries comes from the
+ * TokenSource. It retries what is transient, never follows a redirect, ends every request at its
+ * deadline and stops at once when the execution is stopped.
  */
 export class FlinksClient {
 	/**
@@ -67,9 +68,6 @@ export class FlinksClient {
 	 */
 	private stoppedAt = Infinity;
 
-	/** This execution's failed token exchange: its later items fail the same way without asking again. */
-	private tokenFailure: TokenFailure | undefined;
-
 	private readonly headers: IDataObject;
 
 	private constructor(
@@ -77,7 +75,7 @@ export class FlinksClient {
 		private readonly credentialsRef: { id: string; name: string },
 		readonly baseUrl: string,
 		xClientId: string,
-		private readonly tokenGate: TokenGate,
+		private readonly tokens: TokenSource,
 		private readonly window: ConcurrencyWindow,
 		/** How many items may be in progress at once (sending, waiting for the window, backing off). */
 		readonly itemsInProgress: number,
@@ -112,17 +110,18 @@ export class FlinksClient {
 		const credentialsRef = { id: ref?.id ?? '', name: ref?.name ?? '' };
 		const shared = sharedStateFor(credentialsRef.id, credentials, baseUrl, readStartedAt);
 		const fixed = oneAtATime ? 1 : policy.concurrency;
+		const signal = ctx.getExecutionCancelSignal();
 		return new FlinksClient(
 			ctx,
 			credentialsRef,
 			baseUrl,
 			String(credentials.xClientId ?? '').trim(),
-			shared.tokenGate,
+			new TokenSource(ctx, credentialsRef.id, shared.tokenGate, signal),
 			fixed === undefined ? shared.window : new ConcurrencyWindow(fixed),
 			// Enough items to keep the window full while some wait out a retry.
 			oneAtATime ? 1 : 2 * (fixed ?? ConcurrencyWindow.ADAPTIVE_CEILING),
 			policy,
-			ctx.getExecutionCancelSignal(),
+			signal,
 		);
 	}
 
@@ -154,95 +153,89 @@ export class FlinksClient {
 		let tokenRenewals = 0;
 		for (;;) {
 			const { ticket, attempt } = await this.sendWithToken(call, item, budget);
-			if (attempt.response?.statusCode === 401 && renewsToken(ticket, tokenRenewals)) {
+			const { response } = attempt;
+			const rateLimited = !!response && isRateLimitAnswer(response.statusCode, response.body);
+			if (
+				response?.statusCode === 401 &&
+				!rateLimited &&
+				this.tokens.renewsAfterRefusal(ticket, tokenRenewals)
+			) {
 				// The resend belongs to the same attempt.
 				tokenRenewals++;
-				this.tokenGate.invalidate(ticket.token);
 				budget.uncountAttempt();
 				continue;
 			}
 			if (ticket.exchanges) tokenRenewals = Math.max(tokenRenewals, 1);
-			const delayMs = this.retryDelay(call, attempt, budget);
-			if (delayMs === undefined) return this.finalAnswer(call, attempt, item, budget.attempts);
+			budget.sent++;
+			const delayMs = this.retryDelay(call, attempt, budget, rateLimited);
+			if (delayMs === undefined) return this.finalAnswer(call, attempt, item, budget);
+			if (couldHaveActed(attempt)) budget.earlierAttemptMayHaveActed = true;
 			await this.backOff(delayMs, item);
 		}
 	}
 
 	/**
-	 * One attempt with the current token. The request that obtains a new token for everybody
-	 * retries the exchange itself while the others wait, and fails them all when it gives up.
+	 * One attempt with the token the TokenSource hands out. The request that obtains a new token
+	 * for everybody retries the exchange itself while the others wait.
 	 */
 	private async sendWithToken(
 		call: FlinksCall,
 		item: ItemContext,
 		budget: RetryBudget,
 	): Promise<{ ticket: TokenTicket; attempt: Attempt }> {
-		let ticket = await this.acquireToken(item);
+		const ticketFor = async () =>
+			await this.tokens.ticketFor(item, {
+				initiatesSession: call.initiatesSession,
+				wait: new Deadline(this.policy.timeoutMs, this.signal),
+			});
+		let ticket = await ticketFor();
 		try {
 			for (;;) {
-				if (!this.maySend(item.itemIndex)) throw this.notSent(item);
-				if (ticket.exchanges && (await this.tookStoredToken(ticket))) {
-					ticket = await this.acquireToken(item);
-					continue;
-				}
+				if (!this.maySend(item.itemIndex)) throw notSentError(this.node, item);
 				const attempt = await this.request(call, ticket, item);
-				if (this.aborted) throw this.notSent(item);
 				if (!attempt) {
 					// The token went bad while this request waited for a place: take the next one.
-					ticket = await this.acquireToken(item);
+					ticket = await ticketFor();
 					continue;
 				}
+				if (this.aborted && !attempt.response) throw this.stoppedError(call, attempt, item);
 				budget.countAttempt();
-				if (!ticket.exchanges) return { ticket, attempt };
-				if (this.tokenGate.obtained(ticket)) {
-					this.tokenGate.publish(ticket);
-					return { ticket, attempt };
-				}
-				// n8n's token exchange failed, so the call itself was not sent.
-				const retryable =
-					attempt.failure && classifyFailure(attempt.failure) === 'tokenUnavailable';
-				const delayMs = retryable ? budget.nextDelay() : undefined;
-				if (delayMs === undefined) {
-					throw this.failExchange(ticket, attempt.failure, item, budget.attempts);
-				}
+				const exchangeAgainInMs = this.tokens.afterRequest(ticket, attempt, budget, item);
+				if (exchangeAgainInMs === undefined) return { ticket, attempt };
 				this.recordCongestion(attempt.startedAt);
-				await this.backOff(delayMs, item);
+				await this.backOff(exchangeAgainInMs, item);
+				ticket = await this.tokens.beforeRetry(ticket, item);
 			}
 		} finally {
 			// Leaving while holding the exchange (stopped, or an unexpected error): a waiter takes over.
-			this.tokenGate.release(ticket);
+			this.tokens.release(ticket);
 		}
 	}
 
-	/**
-	 * Before each token request: reads the credential again, and takes the token another n8n
-	 * instance (a queue-mode worker) or execution stored meanwhile, so that instances which all
-	 * saw the old token refused do not each exchange one. A failed read, or a credential edited
-	 * meanwhile, just means exchanging.
-	 */
-	private async tookStoredToken(ticket: TokenTicket): Promise<boolean> {
-		let stored: ICredentialDataDecryptedObject;
-		try {
-			stored = await this.ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
-		} catch {
-			return false;
-		}
-		const key = credentialKey(this.credentialsRef.id, stored, flinksBaseUrl(stored));
-		if (key !== this.tokenGate.credentialKey) return false;
-		return this.tokenGate.takeStoredInstead(ticket, stored);
+	/** Stopped mid-request: "not sent" only when it failed at its token request, before the call. */
+	private stoppedError(call: FlinksCall, attempt: Attempt, item: ItemContext) {
+		const kind = attempt.failure && classifyFailure(attempt.failure);
+		if (kind === 'tokenRefused' || kind === 'tokenUnavailable')
+			return notSentError(this.node, item);
+		return stoppedOnTheWireError(this.node, call.action, item, call.idempotent !== false);
 	}
 
 	/** Records the window's feedback; the wait before retrying, or undefined when this is final. */
-	private retryDelay(call: FlinksCall, attempt: Attempt, budget: RetryBudget): number | undefined {
+	private retryDelay(
+		call: FlinksCall,
+		attempt: Attempt,
+		budget: RetryBudget,
+		rateLimited: boolean,
+	): number | undefined {
 		const idempotent = call.idempotent !== false;
 		const { response, failure } = attempt;
 		if (response) {
 			if (isRedirectStatus(response.statusCode)) return undefined;
-			const congested = isTransientStatus(response.statusCode);
+			const congested = rateLimited || isTransientStatus(response.statusCode);
 			if (congested) this.recordCongestion(attempt.startedAt);
 			else this.window.recordClean(attempt.durationMs);
-			// A call that must not take effect twice is resent only after a 429, which Flinks sends before acting.
-			const retryable = congested && (idempotent || response.statusCode === 429);
+			// A call that must not take effect twice is resent only after a rate limit, which Flinks sends before acting.
+			const retryable = congested && (idempotent || rateLimited);
 			return retryable ? budget.nextDelay(response.retryAfter) : undefined;
 		}
 		const retryable = isRetryableFailure(classifyFailure(failure as NodeApiError));
@@ -264,13 +257,20 @@ export class FlinksClient {
 		call: FlinksCall,
 		attempt: Attempt,
 		item: ItemContext,
-		attempts: number,
+		budget: RetryBudget,
 	): FlinksResponse {
 		const { response, failure } = attempt;
+		const attempts = budget.sent;
 		if (response && isRedirectStatus(response.statusCode)) {
 			throw redirectError(this.node, { ...response, attempts }, call.action, item, this.baseUrl);
 		}
-		if (response) return { ...response, attempts };
+		if (response) {
+			return {
+				...response,
+				attempts,
+				earlierAttemptMayHaveActed: budget.earlierAttemptMayHaveActed,
+			};
+		}
 		const error = failure as NodeApiError;
 		throw noAnswerError(this.node, error, classifyFailure(error), call.action, item, {
 			attempts,
@@ -279,47 +279,18 @@ export class FlinksClient {
 		});
 	}
 
-	private async acquireToken(item: ItemContext): Promise<TokenTicket> {
-		if (this.tokenFailure) throw tokenError(this.node, this.tokenFailure, item);
-		try {
-			return await this.tokenGate.acquire(this.signal);
-		} catch (failure) {
-			if (this.aborted) throw this.notSent(item);
-			this.tokenFailure = failure as TokenFailure;
-			throw tokenError(this.node, this.tokenFailure, item);
-		}
-	}
-
-	/** Ends the exchange for every request waiting on it; returns this item's error. */
-	private failExchange(
-		ticket: TokenTicket,
-		error: NodeApiError | undefined,
-		item: ItemContext,
-		attempts: number,
-	): NodeApiError {
-		const failure: TokenFailure = {
-			message: error?.message ?? 'Flinks did not issue an access token',
-			description: error?.description ?? undefined,
-			attempts,
-		};
-		this.tokenFailure = failure;
-		this.tokenGate.fail(ticket, failure);
-		return tokenError(this.node, failure, item);
-	}
-
 	private async backOff(delayMs: number, item: ItemContext): Promise<void> {
 		try {
 			await sleepUnlessAborted(delayMs, this.signal);
 		} catch (error) {
-			if (this.aborted) throw this.notSent(item);
+			if (this.aborted) throw notSentError(this.node, item);
 			throw new NodeOperationError(this.node, error as Error, { itemIndex: item.itemIndex });
 		}
 	}
 
 	/**
-	 * One HTTP request through n8n, inside the window, never throwing for a failed request: n8n
-	 * adds the token (and obtains it when asked). Only requests on the wire hold a place; undefined
-	 * when the ticket's token went bad while waiting for one.
+	 * One HTTP request inside the window, never throwing for a failed request. Only requests on the
+	 * wire hold a place; undefined when the ticket's token went bad while waiting for one.
 	 */
 	private async request(
 		call: FlinksCall,
@@ -329,24 +300,22 @@ export class FlinksClient {
 		try {
 			await this.window.acquire(this.signal);
 		} catch {
-			throw this.notSent(item);
+			throw notSentError(this.node, item);
 		}
-		if (!this.tokenGate.isCurrent(ticket)) {
+		if (!this.tokens.isCurrent(ticket)) {
 			this.window.release();
 			return undefined;
 		}
-		const startedAt = Date.now();
+		const deadline = new Deadline(this.policy.timeoutMs, this.signal);
 		const credentials = ticket.exchanges
 			? withTokenRequestSettings(ticket.credentials, {
 					timeoutMs: this.policy.timeoutMs,
-					abortSignal: this.signal,
+					abortSignal: deadline.signal,
 				})
 			: ticket.credentials;
 		try {
-			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-				this.ctx,
-				CREDENTIAL_TYPE,
-				{
+			return await sendThroughN8n(this.ctx, deadline, {
+				request: {
 					method: call.method,
 					url: `${this.baseUrl}${call.path}`,
 					headers: this.headers,
@@ -359,56 +328,10 @@ export class FlinksClient {
 					disableFollowRedirect: true,
 					sendCredentialsOnCrossOriginRedirect: false,
 				},
-				{
-					credentialsDecrypted: {
-						...this.credentialsRef,
-						type: CREDENTIAL_TYPE,
-						data: credentials,
-					},
-				},
-			)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
-			const { statusCode, body, headers } = response;
-			const retryAfter = header(headers, 'retry-after');
-			return {
-				response: {
-					statusCode,
-					body,
-					attempts: 0,
-					retryAfter,
-					location: header(headers, 'location'),
-				},
-				startedAt,
-				durationMs: Date.now() - startedAt,
-			};
-		} catch (error) {
-			return { failure: error as NodeApiError, startedAt, durationMs: Date.now() - startedAt };
+				credentials: { ...this.credentialsRef, type: CREDENTIAL_TYPE, data: credentials },
+			});
 		} finally {
 			this.window.release();
 		}
 	}
-
-	private notSent(item: ItemContext): NotSentError {
-		return new NotSentError(this.node, 'Not sent: the execution stopped before this item', {
-			itemIndex: item.itemIndex,
-		});
-	}
-}
-
-/** Enough for a token another instance stored that went bad too, then one of our own. */
-const MAX_TOKEN_RENEWALS = 3;
-
-/**
- * Whether a 401 to an item is worth a new token: the first time, and again only while the refused
- * token came from n8n's store (another instance's, perhaps revoked too). A token just obtained from
- * Flinks and refused, or one the item obtained itself, means the credential does not work.
- */
-function renewsToken(ticket: TokenTicket, renewals: number): boolean {
-	if (ticket.exchanges) return false;
-	if (renewals === 0) return true;
-	return !ticket.fresh && renewals < MAX_TOKEN_RENEWALS;
-}
-
-function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
-	const value = headers?.[name];
-	return typeof value === 'string' ? value : undefined;
 }
