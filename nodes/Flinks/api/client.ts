@@ -151,8 +151,10 @@ export class FlinksClient {
 	async send(call: FlinksCall, item: ItemContext): Promise<FlinksResponse> {
 		const budget = new RetryBudget(this.policy);
 		let tokenRenewals = 0;
+		/** A call's own token that a rate limit kept from initiating anything. */
+		let unused: TokenTicket | undefined;
 		for (;;) {
-			const { ticket, attempt } = await this.sendWithToken(call, item, budget);
+			const { ticket, attempt } = await this.sendWithToken(call, item, budget, unused);
 			const { response } = attempt;
 			const rateLimited = !!response && isRateLimitAnswer(response.statusCode, response.body);
 			if (
@@ -166,6 +168,7 @@ export class FlinksClient {
 				continue;
 			}
 			if (ticket.exchanges) tokenRenewals = Math.max(tokenRenewals, 1);
+			unused = rateLimited && ticket.exclusive ? ticket : undefined;
 			budget.sent++;
 			const delayMs = this.retryDelay(call, attempt, budget, rateLimited);
 			if (delayMs === undefined) return this.finalAnswer(call, attempt, item, budget);
@@ -182,13 +185,15 @@ export class FlinksClient {
 		call: FlinksCall,
 		item: ItemContext,
 		budget: RetryBudget,
+		unused: TokenTicket | undefined,
 	): Promise<{ ticket: TokenTicket; attempt: Attempt }> {
-		const ticketFor = async () =>
+		const ticketFor = async (reuse?: TokenTicket) =>
 			await this.tokens.ticketFor(item, {
 				initiatesSession: call.initiatesSession,
 				wait: new Deadline(this.policy.timeoutMs, this.signal),
+				unused: reuse,
 			});
-		let ticket = await ticketFor();
+		let ticket = await ticketFor(unused);
 		try {
 			for (;;) {
 				if (!this.maySend(item.itemIndex)) throw notSentError(this.node, item);

@@ -104,7 +104,8 @@ export class TokenGate {
 
 	/** Whether the ticket may still be sent: it holds the exchange, or its token is still the one in use. */
 	isCurrent(ticket: TokenTicket): boolean {
-		return ticket.exchanges || (!this.stale && ticket.token === this.token);
+		if (ticket.exchanges || ticket.exclusive) return true;
+		return !this.stale && ticket.token === this.token;
 	}
 
 	/** Whether the exchanging request's preAuthentication obtained a token. */

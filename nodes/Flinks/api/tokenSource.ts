@@ -38,9 +38,14 @@ export class TokenSource {
 	 */
 	async ticketFor(
 		item: ItemContext,
-		{ initiatesSession, wait }: { initiatesSession?: boolean; wait?: Deadline },
+		{
+			initiatesSession,
+			wait,
+			unused,
+		}: { initiatesSession?: boolean; wait?: Deadline; unused?: TokenTicket },
 	): Promise<TokenTicket> {
 		if (this.failure) throw tokenError(this.ctx.getNode(), this.failure, item);
+		if (initiatesSession && unused) return ownTokenAgain(unused);
 		if (initiatesSession) {
 			await this.checkCredentialUnchanged(item);
 			return this.gate.exclusiveTicket();
@@ -169,6 +174,12 @@ export class TokenSource {
 		this.gate.fail(ticket, failure);
 		return tokenError(this.ctx.getNode(), failure, item);
 	}
+}
+
+/** A rate limit came before Flinks acted, so the call's own token initiated nothing: it is sent again. */
+function ownTokenAgain(ticket: TokenTicket): TokenTicket {
+	const token = String(ticket.credentials.accessToken ?? '');
+	return { credentials: ticket.credentials, exchanges: false, token, fresh: true, exclusive: true };
 }
 
 /**
