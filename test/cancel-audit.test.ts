@@ -9,20 +9,25 @@ useTestBed((started) => (bed = started));
 /** A session someone else cancelled before this node asked. */
 const cancelledEarlier = () => bed.server.addSession({ status: 'Cancelled' });
 
+/** Cancels a session someone else cancelled, whose first cancel request Flinks answers 429. */
+async function cancelAfterA429(options = {}) {
+	const session = cancelledEarlier();
+	bed.server.injectFault({
+		kind: 'status',
+		status: 429,
+		retryAfter: '0',
+		path: cancelOf(session.sessionId),
+	});
+	const run = await bed.engine.run({
+		items: [{ sessionId: session.sessionId }],
+		parameters: cancelParameters(options),
+	});
+	return { session, run };
+}
+
 describe('Cancel reports only its own cancellations, and counts the requests it sent', () => {
 	it('a 429 before the refusal is no sign of our own cancel: the session had already ended', async () => {
-		const session = cancelledEarlier();
-		bed.server.injectFault({
-			kind: 'status',
-			status: 429,
-			retryAfter: '0',
-			path: cancelOf(session.sessionId),
-		});
-		const run = await bed.engine.run({
-			items: [{ sessionId: session.sessionId }],
-			parameters: cancelParameters(),
-		});
-
+		const { run } = await cancelAfterA429();
 		expect(run.items[0].json).toMatchObject({
 			status: 'Cancelled',
 			alreadyEnded: true,
@@ -33,17 +38,7 @@ describe('Cancel reports only its own cancellations, and counts the requests it 
 	});
 
 	it('with Treat as Error, a session cancelled by someone else fails the item after a 429', async () => {
-		const session = cancelledEarlier();
-		bed.server.injectFault({
-			kind: 'status',
-			status: 429,
-			retryAfter: '0',
-			path: cancelOf(session.sessionId),
-		});
-		const run = await bed.engine.run({
-			items: [{ sessionId: session.sessionId }],
-			parameters: cancelParameters({ ifAlreadyEnded: 'error' }),
-		});
+		const { session, run } = await cancelAfterA429({ ifAlreadyEnded: 'error' });
 
 		expect(run.error?.message).toBe(
 			`Session ${session.sessionId} has already ended (status Cancelled); Flinks answered HTTP 400 [item 0]`,
