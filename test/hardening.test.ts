@@ -522,6 +522,20 @@ describe('amounts', () => {
 		expect(bed.server.requests).toHaveLength(0);
 	});
 
+	it.each([
+		[1e-9, '1e-9 is less than 0.01, the smallest amount'],
+		['0.000000001', '0.000000001 is less than 0.01, the smallest amount'],
+		[0.004, '0.004 is less than 0.01, the smallest amount'],
+	])('%p is refused as below one cent, never sent as 0', async (amount, problem) => {
+		const run = await bed.engine.run({
+			items: [{ ...customer(1), amount }],
+			parameters: createParameters(),
+			onError: 'continueRegularOutput',
+		});
+		expect(run.items[0].json.error).toBe(`Invalid Amount: Amount ${problem} [item 0]`);
+		expect(bed.server.requests).toHaveLength(0);
+	});
+
 	it('sends plain decimals as given, up to 1,000,000', async () => {
 		const amounts = ['1000000', ' 19.90 ', 25.5, '0.01', '007.10'];
 		const run = await bed.engine.run({
