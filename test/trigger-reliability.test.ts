@@ -5,6 +5,7 @@ import { promisify } from 'util';
 
 import type { FlinksTriggerBed } from './helpers/flinks-trigger-bed';
 import { useTriggerBed } from './helpers/flinks-trigger-bed';
+import { emittedItems } from './helpers/n8n-webhook';
 
 const runFile = promisify(execFile);
 const TSX = require.resolve('tsx/cli');
@@ -79,4 +80,27 @@ describe('Flinks Trigger reads event times the same in every time zone', () => {
 			expect(trigger.executions).toHaveLength(1);
 		},
 	);
+});
+
+describe('Confirm With Flinks ends by its deadline', () => {
+	it('starts the workflow unconfirmed after 10 s when Get Details trickles in', async () => {
+		const trigger = await bed.activate({ confirmWithFlinks: true });
+		const session = bed.server.addSession();
+		bed.server.injectFault({ method: 'GET', path: /\/details$/, kind: 'trickle', everyMs: 150 });
+		const started = Date.now();
+		const answer = await bed.webhooks.deliver(
+			trigger.url,
+			bed.webhooks.finish(session.sessionId, 'Completed'),
+		);
+
+		expect(answer.status).toBe(200);
+		expect((Date.now() - started) / 1000).toBeLessThan(13);
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.executions.flatMap(emittedItems)).toMatchObject([
+			{
+				confirmed: false,
+				confirmationError: 'Could not reach Flinks: no complete answer within 10000 ms',
+			},
+		]);
+	}, 40_000);
 });
