@@ -46,19 +46,23 @@ export async function confirmSession(
 		};
 	}
 	let body: unknown;
+	const deadline = new Deadline(CONFIRM_TIMEOUT_MS);
 	try {
-		body = await requestSessionDetails(ctx, sessionId, {
+		body = await requestSessionDetails(ctx, sessionId, deadline, {
 			id: credentialsRef.id ?? '',
 			name: credentialsRef.name,
 		});
 	} catch (error) {
 		const status = httpStatusOf(error);
 		if (status === 404) return { outcome: 'unknownSession' };
+		const reason = deadline.expired
+			? `no complete answer within ${CONFIRM_TIMEOUT_MS} ms`
+			: (error as Error).message;
 		return {
 			outcome: 'unconfirmed',
 			reason:
 				status === undefined
-					? `Could not reach Flinks: ${(error as Error).message}`
+					? `Could not reach Flinks: ${reason}`
 					: `Flinks answered HTTP ${status} to Get Details`,
 		};
 	}
@@ -86,9 +90,9 @@ export async function confirmSession(
 async function requestSessionDetails(
 	ctx: IWebhookFunctions,
 	sessionId: string,
+	deadline: Deadline,
 	credentialsRef: { id: string; name: string },
 ): Promise<unknown> {
-	const deadline = new Deadline(CONFIRM_TIMEOUT_MS);
 	const credentials = withTokenRequestSettings(await ctx.getCredentials(PAY_CREDENTIAL_TYPE), {
 		timeoutMs: CONFIRM_TIMEOUT_MS,
 		abortSignal: deadline.signal,
@@ -103,14 +107,9 @@ async function requestSessionDetails(
 		abortSignal: deadline.signal,
 		disableFollowRedirect: true,
 	};
-	try {
-		return await ctx.helpers.httpRequestWithAuthentication.call(ctx, PAY_CREDENTIAL_TYPE, options, {
-			credentialsDecrypted: { ...credentialsRef, type: PAY_CREDENTIAL_TYPE, data: credentials },
-		});
-	} catch (error) {
-		if (deadline.expired) throw new Error(`no complete answer within ${CONFIRM_TIMEOUT_MS} ms`);
-		throw error;
-	}
+	return await ctx.helpers.httpRequestWithAuthentication.call(ctx, PAY_CREDENTIAL_TYPE, options, {
+		credentialsDecrypted: { ...credentialsRef, type: PAY_CREDENTIAL_TYPE, data: credentials },
+	});
 }
 
 function httpStatusOf(error: unknown): number | undefined {
