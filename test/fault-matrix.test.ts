@@ -3,7 +3,11 @@ import { randomUUID } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { FakeFlinksServer } from './helpers/fake-flinks-server';
-import type { FakeFlinksServerOptions, FakeSession } from './helpers/fake-flinks-server';
+import type {
+	FakeFlinksServerOptions,
+	FakeSession,
+	RecordedRequest,
+} from './helpers/fake-flinks-server';
 import type { MatrixRow } from './helpers/fault-matrix';
 import {
 	AUTHORIZE,
@@ -34,7 +38,11 @@ interface Batch {
 
 type Expected =
 	| { status: 'Cancelled'; alreadyEnded?: false; attempts?: number | 'any' }
-	| { status: 'Completed' | 'Expired' | 'Failed' | 'Cancelled'; alreadyEnded: true }
+	| {
+			status: 'Completed' | 'Expired' | 'Failed' | 'Cancelled';
+			alreadyEnded: true;
+			attempts?: number;
+	  }
 	| { error: RegExp };
 
 interface FaultCase {
@@ -60,6 +68,13 @@ interface FaultCase {
 	rejected?: number | [number, number];
 	check?: (batch: Batch, run: RunResult) => void;
 }
+
+/** A 401 that refused the token, not Flinks' rate limit in a 401 (TOO_MANY_REQUESTS). */
+const isTokenRefusal = (request: RecordedRequest) =>
+	request.status === 401 && request.fault !== 'tooManyRequests401';
+
+/** A session someone else cancelled before the batch ran. */
+const endedBefore: Expected = { status: 'Cancelled', alreadyEnded: true };
 
 const cancelled = (attempts: number | 'any'): Expected => ({ status: 'Cancelled', attempts });
 const failed = (error: RegExp): Expected => ({ error });
@@ -504,6 +519,96 @@ const cases: FaultCase[] = [
 		cancels: BATCH + 1,
 		details: 1,
 	},
+	{
+		fault: 'TOO_MANY_REQUESTS as HTTP 401 x2 on one cancel (a rate limit)',
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({ kind: 'tooManyRequests401', times: 2, path: cancelOf(ids[12]) }),
+		outcomes: { 12: cancelled(3) },
+		// Backed off and resent as after a 429: no token exchanged.
+		authorize: 1,
+		cancels: BATCH + 2,
+	},
+	{
+		fault: 'TOO_MANY_REQUESTS as HTTP 401 from the token exchange, once',
+		arrange: ({ bed }) => bed.server.injectFault({ ...AUTHORIZE, kind: 'tooManyRequests401' }),
+		authorize: 2,
+		cancels: BATCH,
+	},
+	{
+		fault: 'cancel answer trickles, 1 byte/150 ms (Timeout 500 ms, Max Retries 1)',
+		options: { timeout: 500, maxRetries: 1 },
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({
+				kind: 'trickle',
+				everyMs: 150,
+				times: Infinity,
+				path: cancelOf(ids[14]),
+			}),
+		outcomes: {
+			14: failed(
+				/^Could not reach Flinks for session \S+: no answer within 500 ms \(after 2 attempts\)/,
+			),
+		},
+		authorize: 1,
+		cancels: BATCH + 1,
+	},
+	{
+		fault: 'token answer trickles, 1 byte/150 ms (Timeout 500 ms, Max Retries 1)',
+		options: { timeout: 500, maxRetries: 1 },
+		arrange: ({ bed }) =>
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'trickle', everyMs: 150, times: Infinity }),
+		outcomes: {
+			...everyItem(
+				failed(/^Could not get an access token from Flinks within 500 ms: another request's/),
+			),
+			0: failed(
+				/^Could not get an access token from Flinks: no answer within 500 ms \(after 2 attempts\)/,
+			),
+		},
+		errorIsAboutToken: true,
+		authorize: 2,
+		cancels: 0,
+	},
+	{
+		fault: '429, then 400 for a session someone else had cancelled',
+		arrange: ({ bed, ids, sessions }) => {
+			sessions[18].status = 'Cancelled';
+			bed.server.injectFault({
+				kind: 'status',
+				status: 429,
+				retryAfter: '0',
+				path: cancelOf(ids[18]),
+			});
+		},
+		// A 429 comes before Flinks acts: not our cancellation, and two requests sent.
+		outcomes: { 18: { ...endedBefore, attempts: 2 } },
+		authorize: 1,
+		cancels: BATCH + 1,
+		details: 1,
+	},
+	{
+		fault: '503 from the token exchange, then 400 for a session someone else had cancelled',
+		arrange: ({ bed, sessions }) => {
+			sessions[0].status = 'Cancelled';
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'status', status: 503 });
+		},
+		outcomes: { 0: endedBefore },
+		authorize: 2,
+		cancels: BATCH,
+		details: 1,
+	},
+	{
+		fault: "Base URL edited: n8n kept the old host's token in the credential",
+		arrange: ({ bed }) =>
+			bed.engine.setStoredCredentials({
+				...bed.credentials,
+				accessToken: 'token-issued-by-the-old-host',
+				accessTokenFor: `https://old-host.example ${bed.server.clientId}`,
+			}),
+		// The kept token is never sent: one exchange first, no 401.
+		authorize: 1,
+		cancels: BATCH,
+	},
 ];
 
 const table: MatrixRow[] = [];
@@ -591,7 +696,7 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 				});
 				// No duplicate cancels: every call for this session is an attempt, or a resend after a 401.
 				const calls = requestsFor(bed!.server, sessionId).filter((r) => r.method === 'POST');
-				const rejected = calls.filter((r) => r.status === 401).length;
+				const rejected = calls.filter(isTokenRefusal).length;
 				// `attempts` counts the cancel requests sent; a 401 and its resend count once.
 				expect({ index, calls: calls.length - rejected }).toEqual({ index, calls: json?.attempts });
 				if (!expected.alreadyEnded) {
@@ -599,7 +704,7 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 				}
 			});
 
-			const rejected = bed.server.requests.filter((r) => r.status === 401).length;
+			const rejected = bed.server.requests.filter(isTokenRefusal).length;
 			const [fewestRejected, mostRejected] = [spec.rejected ?? 0].flat();
 			expect({
 				authorize: bed.server.count(AUTHORIZE),

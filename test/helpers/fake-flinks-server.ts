@@ -63,6 +63,8 @@ export interface RecordedRequest {
 	status: number;
 	/** Milliseconds since the server started. */
 	at: number;
+	/** The injected fault that answered it, if any. */
+	fault?: Fault['kind'];
 }
 
 /** A cancel Flinks' own logic handled: the token was valid and the session known. */
@@ -444,6 +446,7 @@ export class FakeFlinksServer {
 			send(this.route(context));
 			return;
 		}
+		record.fault = fault.kind;
 		switch (fault.kind) {
 			case 'status':
 				send(errorReply(fault.status, fault.body ?? 'json', fault.retryAfter));
