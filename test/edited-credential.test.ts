@@ -48,7 +48,7 @@ describe('a token is only sent to the base URL and client it was issued for', ()
 
 	it('an execution whose secret was rotated under it fails the item instead of saving the old secret back', async () => {
 		const sessions = bed.server.addSessions(2);
-		const rotatedSecret = 'rotated-secret-0001';
+		const rotatedSecret = `rotated-${bed.server.clientId}`;
 		atNthRequest(bed.server, CANCELS, 1, () => {
 			// The user rotates the secret while the execution runs; Flinks revokes the old tokens.
 			bed.engine.setStoredCredentials({
