@@ -20,7 +20,15 @@ import {
 	requestsFor,
 } from './helpers/fault-matrix';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
-import { cancelParameters, everythingVisible, startTestBed } from './helpers/flinks-test-bed';
+import {
+	cancelParameters,
+	createParameters,
+	customer,
+	everythingVisible,
+	startTestBed,
+} from './helpers/flinks-test-bed';
+import { startTriggerBed } from './helpers/flinks-trigger-bed';
+import { deliverZonelessEventIn } from './helpers/time-zone';
 import { shutdownN8nEngine } from './helpers/n8n-engine';
 import type { RunResult } from './helpers/n8n-engine';
 
@@ -725,6 +733,141 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 			spec.check?.(batch, run);
 		},
 	);
+});
+
+/** A row for a scenario that is not one batch of cancels: `items` are its creates or deliveries. */
+function scenarioRow(fault: string, row: Omit<MatrixRow, 'fault' | 'sentElsewhere'>): MatrixRow {
+	const complete = { fault, ...row, sentElsewhere: 0 };
+	table.push(complete);
+	return complete;
+}
+
+const CREATES = { method: 'POST', path: '/api/v2/sessions' };
+
+describe('fault matrix: creates, stops, amounts and trigger deliveries', () => {
+	it.each([
+		[6, 1],
+		[3, 6],
+	])(
+		'%i Create executions of %i items started together each create every session',
+		async (runs, perRun) => {
+			bed = await startTestBed();
+			const started = Date.now();
+			const results = await Promise.all(
+				Array.from({ length: runs }, (_, run) =>
+					bed!.engine.run({
+						items: Array.from({ length: perRun }, (_, n) => customer(run * perRun + n)),
+						parameters: createParameters(),
+						onError: 'continueRegularOutput',
+					}),
+				),
+			);
+			const items = results.flatMap((run) => run.items);
+			const row = scenarioRow(`${runs} overlapping Create executions of ${perRun} item(s)`, {
+				items: runs * perRun,
+				lost: runs * perRun - items.length,
+				retries: bed.server.count(CREATES) - runs * perRun,
+				authorize: bed.server.count(AUTHORIZE),
+				failedItems: items.filter((item) => 'error' in item.json).length,
+				seconds: (Date.now() - started) / 1000,
+			});
+			// One token per created session, none refused.
+			expect(row).toMatchObject({ lost: 0, retries: 0, authorize: runs * perRun, failedItems: 0 });
+		},
+	);
+
+	it('Stop while the second of three creates is on the wire names what exists', async () => {
+		bed = await startTestBed();
+		const started = Date.now();
+		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 200 });
+		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 5000 });
+		const run = await bed.engine.run({
+			items: [customer(1), customer(2), customer(3)],
+			parameters: createParameters(),
+			onStarted: (execution) => atNthRequest(bed!.server, CREATES, 2, () => execution.cancel()),
+		});
+		const described = `${run.error?.description ?? ''}`;
+		const created = bed.server.allSessions();
+		const row = scenarioRow('Stop while the 2nd of 3 creates is on the wire', {
+			items: 3,
+			// Sessions Flinks holds that the error neither names nor calls possibly created.
+			lost: created.filter(
+				(session) =>
+					!described.includes(session.sessionId) &&
+					!described.includes(`Reference ID ${String(session.referenceId)}`),
+			).length,
+			retries: 0,
+			authorize: bed.server.count(AUTHORIZE),
+			failedItems: 1,
+			seconds: (Date.now() - started) / 1000,
+		});
+		expect(row.lost).toBe(0);
+		expect(run.error?.message).toMatch(/the session may have been created \[item 1\]$/);
+	}, 30_000);
+
+	it('an amount below one cent is refused before anything is sent', async () => {
+		bed = await startTestBed();
+		const run = await bed.engine.run({
+			items: [{ ...customer(1), amount: 1e-9 }, customer(2)],
+			parameters: createParameters(),
+			onError: 'continueRegularOutput',
+		});
+		const row = scenarioRow('Amount 1e-9 (below one cent) beside a valid create', {
+			items: 2,
+			lost: 2 - run.items.length,
+			retries: 0,
+			authorize: bed.server.count(AUTHORIZE),
+			failedItems: run.items.filter((item) => 'error' in item.json).length,
+			seconds: 0,
+		});
+		expect(row).toMatchObject({ lost: 0, authorize: 1, failedItems: 1 });
+		// Only the valid item reached Flinks: the other was never sent as amount 0.
+		expect(bed.server.count(CREATES)).toBe(1);
+		expect(bed.server.allSessions().map((session) => session.amount)).toEqual([102.25]);
+	});
+
+	it('a zone-less event time under TZ=America/Toronto is read as UTC', async () => {
+		const started = Date.now();
+		const { answer, executions } = await deliverZonelessEventIn('America/Toronto');
+		const row = scenarioRow('Event dated without a zone, n8n server in TZ=America/Toronto', {
+			items: 1,
+			lost: 1 - executions,
+			retries: 0,
+			authorize: 0,
+			failedItems: answer.status === 200 ? 0 : 1,
+			seconds: (Date.now() - started) / 1000,
+		});
+		expect(row).toMatchObject({ lost: 0, failedItems: 0 });
+	}, 60_000);
+
+	it('Confirm With Flinks answered 404, then the redelivery after a fix starts the workflow', async () => {
+		const trigger = await startTriggerBed();
+		try {
+			const active = await trigger.activate({ confirmWithFlinks: true });
+			const sessionId = randomUUID();
+			const event = { sessionId, status: 'Completed', when: new Date().toISOString() };
+			const started = Date.now();
+			await trigger.webhooks.deliver(active.url, event);
+			trigger.server.addSession({ sessionId, status: 'Completed' });
+			await trigger.webhooks.deliver(active.url, event);
+			const row = scenarioRow(
+				'Confirm With Flinks 404, then the same event again once Flinks knows it',
+				{
+					items: 2,
+					// The event that should start the workflow and did not.
+					lost: 1 - active.executions.length,
+					retries: 0,
+					authorize: trigger.server.count(AUTHORIZE),
+					failedItems: 0,
+					seconds: (Date.now() - started) / 1000,
+				},
+			);
+			expect(row.lost).toBe(0);
+		} finally {
+			await trigger.engine.close();
+			await trigger.server.stop();
+		}
+	});
 });
 
 describe('secrets under faults', () => {

@@ -1,14 +1,8 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs in plain Node, never inside n8n */
-import { execFile } from 'child_process';
-import { join } from 'path';
-import { promisify } from 'util';
-
 import type { FlinksTriggerBed } from './helpers/flinks-trigger-bed';
 import { useTriggerBed } from './helpers/flinks-trigger-bed';
 import { emittedItems } from './helpers/n8n-webhook';
+import { deliverZonelessEventIn } from './helpers/time-zone';
 
-const runFile = promisify(execFile);
-const TSX = require.resolve('tsx/cli');
 const UNKNOWN_SESSION = '0f4c2a6e-1111-4222-8333-944455556666';
 
 let bed: FlinksTriggerBed;
@@ -41,16 +35,10 @@ describe('Flinks Trigger remembers only what started an execution', () => {
 });
 
 describe('Flinks Trigger reads event times the same in every time zone', () => {
-	// jest's sandbox keeps its own copy of process.env, so each time zone runs in a child process.
 	it.each(['America/Toronto', 'Europe/Paris', 'Asia/Tokyo'])(
 		'with TZ=%s, a fresh event dated without a zone (UTC, as Flinks writes it) starts the workflow',
 		async (timeZone) => {
-			const { stdout } = await runFile(
-				process.execPath,
-				[TSX, join(__dirname, 'helpers', 'zoneless-delivery.ts')],
-				{ env: { ...process.env, TZ: timeZone }, timeout: 60_000 },
-			);
-			expect(JSON.parse(stdout)).toEqual({
+			expect(await deliverZonelessEventIn(timeZone)).toEqual({
 				timeZone,
 				answer: { status: 200, body: { message: 'Workflow was started' } },
 				executions: 1,
