@@ -1,59 +1,29 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	INode,
-	NodeApiError,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	flinksBaseUrl,
-	withTokenRequestSettings,
-} from '../../../credentials/FlinksPayApi.credentials';
+import { withTokenRequestSettings } from '../../../credentials/FlinksPayApi.credentials';
 import { sleepUnlessAborted } from './abort';
 import type { Attempt } from './attempt';
 import { couldHaveActed } from './attempt';
+import type { FlinksCall, RequestPolicy } from './call';
+import { CREDENTIAL_TYPE, readFlinksCredential } from './credential';
 import { ConcurrencyWindow } from './concurrency';
 import type { FlinksResponse, ItemContext } from './errors';
-import { redirectError } from './errors';
-import { classifyFailure, isRetryableFailure, isTransientStatus } from './failures';
-import { isRedirectStatus } from './guards';
+import { classifyFailure } from './failures';
+import type { LoadFeedback } from './outcome';
+import { finalAnswer, retryDelay } from './outcome';
 import { isRateLimitAnswer } from './problem';
-import { noAnswerError } from './requestErrors';
-import type { RetryPolicy } from './retry';
 import { RetryBudget } from './retry';
-import { Deadline, sendThroughN8n } from './send';
+import { Deadline, flinksRequest, sendThroughN8n } from './send';
 import { sharedStateFor } from './sharedState';
 import { NotSentError, notSentError, stoppedOnTheWireError } from './stopped';
 import type { TokenTicket } from './tokenGate';
 import { TokenSource } from './tokenSource';
 
+export type { FlinksCall, RequestPolicy };
 export { NotSentError };
 
-export const CREDENTIAL_TYPE = 'flinksPayApi';
-
-export interface FlinksCall {
-	method: IHttpRequestMethods;
-	path: string;
-	body?: IDataObject;
-	/** What the call does, for its errors: "Cancelling session …". */
-	action: string;
-	/**
-	 * False for a call that must not take effect twice (creating a session): it is then retried
-	 * only on a rate limit, which Flinks sends before doing anything, never on 5xx, timeouts or resets.
-	 */
-	idempotent?: boolean;
-	/** True for a call that initiates a session: Flinks lets a token initiate one, so it gets its own. */
-	initiatesSession?: boolean;
-}
-
-/** Retry and concurrency settings, read once per execution from the node's Options. */
-export interface RequestPolicy extends RetryPolicy {
-	/** A fixed number of items in flight; undefined adapts (a window shared in this n8n instance). */
-	concurrency?: number;
-}
+export { CREDENTIAL_TYPE };
 
 /**
  * The one place that speaks HTTP to Flinks, through n8n's httpRequestWithAuthentication (so n8n
@@ -94,20 +64,7 @@ export class FlinksClient {
 		policy: RequestPolicy,
 		oneAtATime = false,
 	): Promise<FlinksClient> {
-		const readStartedAt = Date.now();
-		const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
-		const baseUrl = flinksBaseUrl(credentials);
-		if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				'The Flinks Pay API credential has no valid base URL',
-				{
-					description: 'Open the credential and choose an environment or enter a Custom Base URL.',
-				},
-			);
-		}
-		const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-		const credentialsRef = { id: ref?.id ?? '', name: ref?.name ?? '' };
+		const { credentials, credentialsRef, baseUrl, readStartedAt } = await readFlinksCredential(ctx);
 		const shared = sharedStateFor(credentialsRef.id, credentials, baseUrl, readStartedAt);
 		const fixed = oneAtATime ? 1 : policy.concurrency;
 		const signal = ctx.getExecutionCancelSignal();
@@ -170,8 +127,15 @@ export class FlinksClient {
 			if (ticket.exchanges) tokenRenewals = Math.max(tokenRenewals, 1);
 			unused = rateLimited && ticket.exclusive ? ticket : undefined;
 			budget.sent++;
-			const delayMs = this.retryDelay(call, attempt, budget, rateLimited);
-			if (delayMs === undefined) return this.finalAnswer(call, attempt, item, budget);
+			const delayMs = retryDelay(call, attempt, budget, rateLimited, this.load);
+			if (delayMs === undefined) {
+				const { baseUrl } = this;
+				return finalAnswer(this.node, call, attempt, item, {
+					budget,
+					baseUrl,
+					timeoutMs: this.policy.timeoutMs,
+				});
+			}
 			if (couldHaveActed(attempt)) budget.earlierAttemptMayHaveActed = true;
 			await this.backOff(delayMs, item);
 		}
@@ -225,28 +189,10 @@ export class FlinksClient {
 		return stoppedOnTheWireError(this.node, call.action, item, call.idempotent !== false);
 	}
 
-	/** Records the window's feedback; the wait before retrying, or undefined when this is final. */
-	private retryDelay(
-		call: FlinksCall,
-		attempt: Attempt,
-		budget: RetryBudget,
-		rateLimited: boolean,
-	): number | undefined {
-		const idempotent = call.idempotent !== false;
-		const { response, failure } = attempt;
-		if (response) {
-			if (isRedirectStatus(response.statusCode)) return undefined;
-			const congested = rateLimited || isTransientStatus(response.statusCode);
-			if (congested) this.recordCongestion(attempt.startedAt);
-			else this.window.recordClean(attempt.durationMs);
-			// A call that must not take effect twice is resent only after a rate limit, which Flinks sends before acting.
-			const retryable = congested && (idempotent || rateLimited);
-			return retryable ? budget.nextDelay(response.retryAfter) : undefined;
-		}
-		const retryable = isRetryableFailure(classifyFailure(failure as NodeApiError));
-		if (retryable) this.recordCongestion(attempt.startedAt);
-		return retryable && idempotent ? budget.nextDelay() : undefined;
-	}
+	private readonly load: LoadFeedback = {
+		congested: (requestStartedAt) => this.recordCongestion(requestStartedAt),
+		clean: (durationMs) => this.window.recordClean(durationMs),
+	};
 
 	private recordCongestion(requestStartedAt: number): void {
 		const before = this.window.limit;
@@ -255,33 +201,6 @@ export class FlinksClient {
 			`Flinks Session: Flinks signalled congestion; at most ${this.window.limit} requests at once now (was ${before})`,
 			{ inFlight: this.window.inFlight },
 		);
-	}
-
-	/** The answer the operation gets, or the error that says why there is none. */
-	private finalAnswer(
-		call: FlinksCall,
-		attempt: Attempt,
-		item: ItemContext,
-		budget: RetryBudget,
-	): FlinksResponse {
-		const { response, failure } = attempt;
-		const attempts = budget.sent;
-		if (response && isRedirectStatus(response.statusCode)) {
-			throw redirectError(this.node, { ...response, attempts }, call.action, item, this.baseUrl);
-		}
-		if (response) {
-			return {
-				...response,
-				attempts,
-				earlierAttemptMayHaveActed: budget.earlierAttemptMayHaveActed,
-			};
-		}
-		const error = failure as NodeApiError;
-		throw noAnswerError(this.node, error, classifyFailure(error), call.action, item, {
-			attempts,
-			timeoutMs: this.policy.timeoutMs,
-			idempotent: call.idempotent !== false,
-		});
 	}
 
 	private async backOff(delayMs: number, item: ItemContext): Promise<void> {
@@ -320,19 +239,7 @@ export class FlinksClient {
 			: ticket.credentials;
 		try {
 			return await sendThroughN8n(this.ctx, deadline, {
-				request: {
-					method: call.method,
-					url: `${this.baseUrl}${call.path}`,
-					headers: this.headers,
-					...(call.body ? { body: call.body } : {}),
-					json: true,
-					timeout: this.policy.timeoutMs,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					// Credentials must never reach another host: a redirect is an error, not followed.
-					disableFollowRedirect: true,
-					sendCredentialsOnCrossOriginRedirect: false,
-				},
+				request: flinksRequest(call, this.baseUrl, this.headers, this.policy.timeoutMs),
 				credentials: { ...this.credentialsRef, type: CREDENTIAL_TYPE, data: credentials },
 			});
 		} finally {

@@ -1,11 +1,13 @@
 import type {
 	ICredentialsDecrypted,
+	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	NodeApiError,
 } from 'n8n-workflow';
 
 import type { Attempt } from './attempt';
+import type { FlinksCall } from './call';
 
 /**
  * One request's deadline, from its start to the last byte of the answer, joined with the
@@ -28,6 +30,28 @@ export class Deadline {
 	get expired(): boolean {
 		return this.timeout.aborted && this.executionSignal?.aborted !== true;
 	}
+}
+
+/** The HTTP request for one call, as n8n sends it: JSON, every status returned, no redirect followed. */
+export function flinksRequest(
+	call: FlinksCall,
+	baseUrl: string,
+	headers: IDataObject,
+	timeoutMs: number,
+): IHttpRequestOptions {
+	return {
+		method: call.method,
+		url: `${baseUrl}${call.path}`,
+		headers,
+		...(call.body ? { body: call.body } : {}),
+		json: true,
+		timeout: timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// Credentials must never reach another host: a redirect is an error, not followed.
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+	};
 }
 
 /** A request's deadline ran out: n8n reports the abort, the item reports a timeout. */

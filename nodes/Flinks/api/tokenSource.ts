@@ -3,6 +3,7 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions, NodeApiError } 
 import { flinksBaseUrl } from '../../../credentials/FlinksPayApi.credentials';
 import type { Attempt } from './attempt';
 import type { ItemContext } from './errors';
+import { CREDENTIAL_TYPE } from './credential';
 import { classifyFailure } from './failures';
 import type { TokenFailure } from './requestErrors';
 import { credentialChangedError, tokenError, tokenWaitError } from './requestErrors';
@@ -152,7 +153,7 @@ export class TokenSource {
 
 	private async readStored(): Promise<ICredentialDataDecryptedObject | undefined> {
 		try {
-			return await this.ctx.getCredentials<ICredentialDataDecryptedObject>('flinksPayApi');
+			return await this.ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 		} catch {
 			return undefined;
 		}
