@@ -154,7 +154,7 @@ export class FlinksClient {
 		const ticketFor = async (reuse?: TokenTicket) =>
 			await this.tokens.ticketFor(item, {
 				initiatesSession: call.initiatesSession,
-				wait: new Deadline(this.policy.timeoutMs, this.signal),
+				waitTimeoutMs: this.policy.timeoutMs,
 				unused: reuse,
 			});
 		let ticket = await ticketFor(unused);

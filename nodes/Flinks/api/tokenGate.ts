@@ -79,7 +79,7 @@ export class TokenGate {
 	}
 
 	/** Resolves once the request may be sent; throws the failure of an exchange it waited for. */
-	async acquire(signal?: AbortSignal): Promise<TokenTicket> {
+	async acquire(waitSignal?: () => AbortSignal | undefined): Promise<TokenTicket> {
 		for (;;) {
 			if (!this.stale) {
 				return { credentials: this.shared, exchanges: false, token: this.token, fresh: this.fresh };
@@ -89,7 +89,8 @@ export class TokenGate {
 				const credentials = { ...this.shared, accessToken: '' };
 				return { credentials, exchanges: true, token: '', fresh: true, exchange: this.exchanging };
 			}
-			await untilAborted(this.exchanging.promise, signal);
+			// Only a request that has to wait pays for a signal to end its wait.
+			await untilAborted(this.exchanging.promise, waitSignal?.());
 		}
 	}
 

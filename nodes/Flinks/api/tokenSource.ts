@@ -8,7 +8,7 @@ import { classifyFailure } from './failures';
 import type { TokenFailure } from './requestErrors';
 import { credentialChangedError, tokenError, tokenWaitError } from './requestErrors';
 import type { RetryBudget } from './retry';
-import type { Deadline } from './send';
+import { Deadline } from './send';
 import { credentialKey } from './sharedState';
 import { notSentError } from './stopped';
 import type { TokenGate, TokenTicket } from './tokenGate';
@@ -34,16 +34,16 @@ export class TokenSource {
 	) {}
 
 	/**
-	 * The token for one call. A waiter on another request's exchange gives up at `waitSignal`
+	 * The token for one call. A waiter on another request's exchange gives up after `waitTimeoutMs`
 	 * (its own deadline); a call that initiates a session gets an exchange of its own.
 	 */
 	async ticketFor(
 		item: ItemContext,
 		{
 			initiatesSession,
-			wait,
+			waitTimeoutMs,
 			unused,
-		}: { initiatesSession?: boolean; wait?: Deadline; unused?: TokenTicket },
+		}: { initiatesSession?: boolean; waitTimeoutMs?: number; unused?: TokenTicket },
 	): Promise<TokenTicket> {
 		if (this.failure) throw tokenError(this.ctx.getNode(), this.failure, item);
 		if (initiatesSession && unused) return ownTokenAgain(unused);
@@ -51,10 +51,16 @@ export class TokenSource {
 			await this.checkCredentialUnchanged(item);
 			return this.gate.exclusiveTicket();
 		}
+		let wait: Deadline | undefined;
+		const waitSignal = () => {
+			if (waitTimeoutMs === undefined) return this.executionSignal;
+			wait ??= new Deadline(waitTimeoutMs, this.executionSignal);
+			return wait.signal;
+		};
 		for (;;) {
 			let ticket: TokenTicket;
 			try {
-				ticket = await this.gate.acquire(wait?.signal ?? this.executionSignal);
+				ticket = await this.gate.acquire(waitSignal);
 			} catch (failure) {
 				if (this.executionSignal?.aborted) throw notSentError(this.ctx.getNode(), item);
 				if (wait?.expired) throw tokenWaitError(this.ctx.getNode(), item, wait.timeoutMs);
