@@ -9,46 +9,33 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-const SANDBOX_URL = 'https://payments-uat.flinksapp.com';
-const PRODUCTION_URL = 'https://payments.flinksapp.com';
+import {
+	clip,
+	DEFAULT_TOKEN_TIMEOUT_MS,
+	flinksBaseUrl,
+	isTooManyRequestsBody,
+	PRODUCTION_URL,
+	redirectOrigin,
+	SANDBOX_URL,
+	TIMEOUT_CODES,
+	TOKEN_REFUSED,
+	TOKEN_UNAVAILABLE,
+	tokenAudience,
+	tokenFailure,
+	tokenRequestSettings,
+} from './flinksPayToken';
 
-/** How long the token request may wait for an answer when no node says otherwise (the credential test). */
-const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
-
-/** Codes of a failed token exchange; n8n keeps them as the node error's httpCode. */
-export const TOKEN_REFUSED = 'FLINKS_TOKEN_REFUSED';
-export const TOKEN_UNAVAILABLE = 'FLINKS_TOKEN_UNAVAILABLE';
-
-/** What a node may set for its own token requests: its Timeout and its execution's stop signal. */
-export interface TokenRequestSettings {
-	timeoutMs: number;
-	abortSignal?: IHttpRequestOptions['abortSignal'];
-}
-
-const TOKEN_REQUEST_SETTINGS = 'flinksTokenRequestSettings';
-
-/**
- * Attaches settings to credential data a node hands to n8n for one request. Non-enumerable, so
- * n8n never saves them with the token it stores after preAuthentication.
- */
-export function withTokenRequestSettings(
-	credentials: ICredentialDataDecryptedObject,
-	settings: TokenRequestSettings,
-): ICredentialDataDecryptedObject {
-	Object.defineProperty(credentials, TOKEN_REQUEST_SETTINGS, {
-		value: settings,
-		enumerable: false,
-		configurable: true,
-	});
-	return credentials;
-}
-
-function tokenRequestSettings(credentials: ICredentialDataDecryptedObject): TokenRequestSettings {
-	const settings = (credentials as Record<string, unknown>)[TOKEN_REQUEST_SETTINGS] as
-		| TokenRequestSettings
-		| undefined;
-	return settings ?? { timeoutMs: DEFAULT_TOKEN_TIMEOUT_MS };
-}
+// What nodes use of the token request, from where they have always imported it.
+export {
+	flinksBaseUrl,
+	isTokenFor,
+	isTooManyRequestsBody,
+	redirectOrigin,
+	TOKEN_REFUSED,
+	TOKEN_UNAVAILABLE,
+	withTokenRequestSettings,
+} from './flinksPayToken';
+export type { TokenRequestSettings } from './flinksPayToken';
 
 export class FlinksPayApi implements ICredentialType {
 	name = 'flinksPayApi';
@@ -122,6 +109,14 @@ export class FlinksPayApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		{
+			// n8n keeps hidden fields when a user edits the credential: this says whom the token is for.
+			displayName: 'Access Token Issued For',
+			name: 'accessTokenFor',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
@@ -153,7 +148,9 @@ export class FlinksPayApi implements ICredentialType {
 		} catch (error) {
 			// The transport error carries the request config (with the Basic header): keep only its code.
 			const code = String((error as { code?: string }).code ?? 'network error');
-			const reason = /^(ECONNABORTED|ETIMEDOUT|ESOCKETTIMEDOUT)$/.test(code)
+			// The node's deadline (start to last byte) ends the request with an abort.
+			const timedOut = abortSignal?.aborted === true || TIMEOUT_CODES.test(code);
+			const reason = timedOut
 				? `no answer within ${timeoutMs} ms`
 				: `the connection to ${baseUrl} failed (${code})`;
 			throw tokenFailure(TOKEN_UNAVAILABLE, `Could not get an access token from Flinks: ${reason}`);
@@ -164,6 +161,12 @@ export class FlinksPayApi implements ICredentialType {
 			throw tokenFailure(
 				TOKEN_REFUSED,
 				`Flinks answered the token request with HTTP ${statusCode}, a redirect to ${redirectOrigin(response.headers?.location, baseUrl)}. Credentials are never sent after a redirect: set the credential's 'Environment' or 'Base URL' to the exact address Flinks gave you.`,
+			);
+		}
+		if (statusCode === 401 && isTooManyRequestsBody(response.body)) {
+			throw tokenFailure(
+				TOKEN_UNAVAILABLE,
+				'Flinks is limiting token requests (HTTP 401 TOO_MANY_REQUESTS)',
 			);
 		}
 		if (statusCode === 401 || statusCode === 403) {
@@ -184,7 +187,7 @@ export class FlinksPayApi implements ICredentialType {
 				`Flinks did not issue an access token (HTTP ${statusCode}${statusCode < 300 ? ' without an access_token' : detail})${transient ? '' : ". Check the credential's 'Client ID', 'Client Secret' and 'Environment'."}`,
 			);
 		}
-		return { accessToken };
+		return { accessToken, accessTokenFor: tokenAudience(credentials) };
 	}
 
 	// A function rather than an expression: n8n runs it for every request, and it needs no expression engine.
@@ -228,35 +231,4 @@ export class FlinksPayApi implements ICredentialType {
 			},
 		],
 	};
-}
-
-export function flinksBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	if (credentials.environment === 'production') return PRODUCTION_URL;
-	if (credentials.environment === 'custom')
-		return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
-	return SANDBOX_URL;
-}
-
-/**
- * A failed token exchange; n8n wraps it in a NodeApiError that takes `httpCode` as its own. Not
- * `code`: n8n 2.41's credential test would show a `code` in place of the message.
- */
-function tokenFailure(code: string, message: string): Error {
-	return Object.assign(new Error(message), { httpCode: code });
-}
-
-/** Where a redirect points, as an origin; a relative Location resolves against the base URL. */
-export function redirectOrigin(location: unknown, baseUrl: string): string {
-	if (typeof location !== 'string' || location === '') return 'nowhere (no Location header)';
-	try {
-		return clip(new URL(location, baseUrl).origin, 100);
-	} catch {
-		return 'an invalid Location';
-	}
-}
-
-/** At most `max` characters of what Flinks sent, control characters as "?": never a whole payload in a message. */
-function clip(text: string, max: number): string {
-	const shown = Array.from(text.slice(0, max), (char) => (char < ' ' ? '?' : char)).join('');
-	return text.length > max ? `${shown}… (${text.length} characters)` : shown;
 }

@@ -12,6 +12,9 @@ useTestBed((started) => (bed = started));
 const itemsFor = (sessions: Array<{ sessionId: string }>) =>
 	sessions.map((session) => ({ sessionId: session.sessionId }));
 
+/** What n8n stores beside a token the credential obtained: the base URL and client it is for. */
+const issuedFor = (clientId = bed.server.clientId) => `${bed.server.baseUrl} ${clientId}`;
+
 describe('concurrent cancels', () => {
 	it('keep output order and pairing equal to input order whatever finishes first', async () => {
 		const sessions = bed.server.addSessions(12);
@@ -115,7 +118,11 @@ describe('executions in one process', () => {
 		// Another worker renews the token after a revocation and n8n stores it.
 		bed.server.revokeTokens();
 		const accessToken = await bed.server.authorizeOverHttp();
-		bed.engine.setStoredCredentials({ ...bed.credentials, accessToken });
+		bed.engine.setStoredCredentials({
+			...bed.credentials,
+			accessToken,
+			accessTokenFor: issuedFor(),
+		});
 
 		const run = await bed.engine.run({ items: itemsFor([second]), parameters: cancelParameters() });
 		expect(run.items[0].json.status).toBe('Cancelled');
@@ -127,7 +134,12 @@ describe('executions in one process', () => {
 describe('n8n instances sharing a credential (queue-mode workers)', () => {
 	/** Another instance saw the token refused too, obtained a new one and n8n stored it. */
 	const storeOthersToken = (accessToken: string, changes: Record<string, string> = {}) =>
-		bed.engine.setStoredCredentials({ ...bed.credentials, ...changes, accessToken });
+		bed.engine.setStoredCredentials({
+			...bed.credentials,
+			...changes,
+			accessToken,
+			accessTokenFor: issuedFor(changes.clientId),
+		});
 
 	it('take the token another instance stored after theirs was refused, instead of exchanging one', async () => {
 		const [warmUp, ...sessions] = bed.server.addSessions(31);
@@ -187,7 +199,7 @@ describe('n8n instances sharing a credential (queue-mode workers)', () => {
 		expect(bed.server.count(AUTHORIZE)).toBe(3);
 	});
 
-	it('never take a token stored for an edited credential', async () => {
+	it('fail the item rather than exchange with a credential edited under them', async () => {
 		const [warmUp, session] = bed.server.addSessions(2);
 		await bed.engine.run({ items: itemsFor([warmUp]), parameters: cancelParameters() });
 		const othersToken = await bed.server.authorizeOverHttp();
@@ -200,9 +212,12 @@ describe('n8n instances sharing a credential (queue-mode workers)', () => {
 			items: itemsFor([session]),
 			parameters: cancelParameters(),
 		});
-		expect(run.items[0].json.status).toBe('Cancelled');
-		// The execution exchanged the credential it started with rather than use the edited one's token.
-		expect(bed.server.count(AUTHORIZE)).toBe(3);
+		expect(run.error?.message).toBe(
+			'The Flinks Pay API credential was changed while this execution ran, so no new access token was requested with its old settings [item 0]',
+		);
+		// Neither the edited credential's token nor an exchange with the old client secret.
+		expect(bed.server.count(AUTHORIZE)).toBe(2);
+		expect(bed.engine.storedCredentials().clientId).toBe('another-client');
 	});
 });
 

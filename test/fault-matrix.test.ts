@@ -3,7 +3,11 @@ import { randomUUID } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { FakeFlinksServer } from './helpers/fake-flinks-server';
-import type { FakeFlinksServerOptions, FakeSession } from './helpers/fake-flinks-server';
+import type {
+	FakeFlinksServerOptions,
+	FakeSession,
+	RecordedRequest,
+} from './helpers/fake-flinks-server';
 import type { MatrixRow } from './helpers/fault-matrix';
 import {
 	AUTHORIZE,
@@ -16,7 +20,15 @@ import {
 	requestsFor,
 } from './helpers/fault-matrix';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
-import { cancelParameters, everythingVisible, startTestBed } from './helpers/flinks-test-bed';
+import {
+	cancelParameters,
+	createParameters,
+	customer,
+	everythingVisible,
+	startTestBed,
+} from './helpers/flinks-test-bed';
+import { startTriggerBed } from './helpers/flinks-trigger-bed';
+import { deliverZonelessEventIn } from './helpers/time-zone';
 import { shutdownN8nEngine } from './helpers/n8n-engine';
 import type { RunResult } from './helpers/n8n-engine';
 
@@ -34,7 +46,11 @@ interface Batch {
 
 type Expected =
 	| { status: 'Cancelled'; alreadyEnded?: false; attempts?: number | 'any' }
-	| { status: 'Completed' | 'Expired' | 'Failed' | 'Cancelled'; alreadyEnded: true }
+	| {
+			status: 'Completed' | 'Expired' | 'Failed' | 'Cancelled';
+			alreadyEnded: true;
+			attempts?: number;
+	  }
 	| { error: RegExp };
 
 interface FaultCase {
@@ -45,13 +61,6 @@ interface FaultCase {
 	arrange?: (batch: Batch) => void;
 	/** Outcome per input index that differs from "Cancelled by us on the first attempt". */
 	outcomes?: Record<number, Expected>;
-	/** Attempts that failed at the token exchange, so sent no cancel call, per input index. */
-	attemptsWithoutCancelCall?: Record<number, number>;
-	/**
-	 * The same, in total, when which item holds the failed exchange depends on timing (the first
-	 * item rejected after a revocation obtains the new token for everybody).
-	 */
-	attemptsWithoutCancelCallInBatch?: number;
 	/** The error is about the token request, so it names no session (the item still pairs). */
 	errorIsAboutToken?: boolean;
 	/** The fault hits whichever items are in flight: any item may need retries. */
@@ -67,6 +76,13 @@ interface FaultCase {
 	rejected?: number | [number, number];
 	check?: (batch: Batch, run: RunResult) => void;
 }
+
+/** A 401 that refused the token, not Flinks' rate limit in a 401 (TOO_MANY_REQUESTS). */
+const isTokenRefusal = (request: RecordedRequest) =>
+	request.status === 401 && request.fault !== 'tooManyRequests401';
+
+/** A session someone else cancelled before the batch ran. */
+const endedBefore: Expected = { status: 'Cancelled', alreadyEnded: true };
 
 const cancelled = (attempts: number | 'any'): Expected => ({ status: 'Cancelled', attempts });
 const failed = (error: RegExp): Expected => ({ error });
@@ -161,13 +177,18 @@ const cases: FaultCase[] = [
 		fault: 'token request never answers (Timeout 300 ms, Max Retries 1)',
 		options: { timeout: 300, maxRetries: 1 },
 		arrange: ({ bed }) => bed.server.injectFault({ ...AUTHORIZE, kind: 'hang', times: Infinity }),
-		outcomes: everyItem(
-			failed(
+		outcomes: {
+			...everyItem(
+				failed(
+					/^Could not get an access token from Flinks within 300 ms: another request's token exchange is still open/,
+				),
+			),
+			0: failed(
 				/^Could not get an access token from Flinks: no answer within 300 ms \(after 2 attempts\)/,
 			),
-		),
+		},
 		errorIsAboutToken: true,
-		// One request holds the exchange, retried once; the other items wait on it.
+		// One request holds the exchange, retried once; the other items wait on it until their own Timeout.
 		authorize: 2,
 		cancels: 0,
 	},
@@ -178,8 +199,7 @@ const cases: FaultCase[] = [
 				bed.server.revokeTokens();
 				bed.server.injectFault({ ...AUTHORIZE, kind: 'status', status: 503, retryAfter: '0' });
 			}),
-		// The item that obtains the new token spends one attempt on the refresh that failed.
-		attemptsWithoutCancelCallInBatch: 1,
+		// The refresh that failed sent no cancel: no item counts it as an attempt.
 		anyItemRetries: true,
 		// First token, the refresh that failed, the refresh retried.
 		authorize: 3,
@@ -310,9 +330,7 @@ const cases: FaultCase[] = [
 		([fault, kind]): FaultCase => ({
 			fault,
 			arrange: ({ bed }) => bed.server.injectFault({ ...kind, path: AUTHORIZE.path }),
-			// The first item's first attempt never reached the cancel endpoint; the others wait for the token.
-			outcomes: { 0: cancelled(2) },
-			attemptsWithoutCancelCall: { 0: 1 },
+			// The first item's failed token request sent no cancel, so its cancel is its first attempt.
 			authorize: 2,
 			cancels: BATCH,
 		}),
@@ -509,6 +527,96 @@ const cases: FaultCase[] = [
 		cancels: BATCH + 1,
 		details: 1,
 	},
+	{
+		fault: 'TOO_MANY_REQUESTS as HTTP 401 x2 on one cancel (a rate limit)',
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({ kind: 'tooManyRequests401', times: 2, path: cancelOf(ids[12]) }),
+		outcomes: { 12: cancelled(3) },
+		// Backed off and resent as after a 429: no token exchanged.
+		authorize: 1,
+		cancels: BATCH + 2,
+	},
+	{
+		fault: 'TOO_MANY_REQUESTS as HTTP 401 from the token exchange, once',
+		arrange: ({ bed }) => bed.server.injectFault({ ...AUTHORIZE, kind: 'tooManyRequests401' }),
+		authorize: 2,
+		cancels: BATCH,
+	},
+	{
+		fault: 'cancel answer trickles, 1 byte/150 ms (Timeout 500 ms, Max Retries 1)',
+		options: { timeout: 500, maxRetries: 1 },
+		arrange: ({ bed, ids }) =>
+			bed.server.injectFault({
+				kind: 'trickle',
+				everyMs: 150,
+				times: Infinity,
+				path: cancelOf(ids[14]),
+			}),
+		outcomes: {
+			14: failed(
+				/^Could not reach Flinks for session \S+: no answer within 500 ms \(after 2 attempts\)/,
+			),
+		},
+		authorize: 1,
+		cancels: BATCH + 1,
+	},
+	{
+		fault: 'token answer trickles, 1 byte/150 ms (Timeout 500 ms, Max Retries 1)',
+		options: { timeout: 500, maxRetries: 1 },
+		arrange: ({ bed }) =>
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'trickle', everyMs: 150, times: Infinity }),
+		outcomes: {
+			...everyItem(
+				failed(/^Could not get an access token from Flinks within 500 ms: another request's/),
+			),
+			0: failed(
+				/^Could not get an access token from Flinks: no answer within 500 ms \(after 2 attempts\)/,
+			),
+		},
+		errorIsAboutToken: true,
+		authorize: 2,
+		cancels: 0,
+	},
+	{
+		fault: '429, then 400 for a session someone else had cancelled',
+		arrange: ({ bed, ids, sessions }) => {
+			sessions[18].status = 'Cancelled';
+			bed.server.injectFault({
+				kind: 'status',
+				status: 429,
+				retryAfter: '0',
+				path: cancelOf(ids[18]),
+			});
+		},
+		// A 429 comes before Flinks acts: not our cancellation, and two requests sent.
+		outcomes: { 18: { ...endedBefore, attempts: 2 } },
+		authorize: 1,
+		cancels: BATCH + 1,
+		details: 1,
+	},
+	{
+		fault: '503 from the token exchange, then 400 for a session someone else had cancelled',
+		arrange: ({ bed, sessions }) => {
+			sessions[0].status = 'Cancelled';
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'status', status: 503 });
+		},
+		outcomes: { 0: endedBefore },
+		authorize: 2,
+		cancels: BATCH,
+		details: 1,
+	},
+	{
+		fault: "Base URL edited: n8n kept the old host's token in the credential",
+		arrange: ({ bed }) =>
+			bed.engine.setStoredCredentials({
+				...bed.credentials,
+				accessToken: 'token-issued-by-the-old-host',
+				accessTokenFor: `https://old-host.example ${bed.server.clientId}`,
+			}),
+		// The kept token is never sent: one exchange first, no 401.
+		authorize: 1,
+		cancels: BATCH,
+	},
 ];
 
 const table: MatrixRow[] = [];
@@ -566,7 +674,6 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 			expect(run.items.length + run.errorItems.length).toBe(BATCH);
 			expect(outcomes.map((o) => o.outputs)).toEqual(batch.ids.map(() => 1));
 
-			let unsentInBatch = 0;
 			outcomes.forEach(({ json }, index) => {
 				const expected: Expected =
 					spec.outcomes?.[index] ?? cancelled(spec.anyItemRetries ? 'any' : 1);
@@ -597,22 +704,15 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 				});
 				// No duplicate cancels: every call for this session is an attempt, or a resend after a 401.
 				const calls = requestsFor(bed!.server, sessionId).filter((r) => r.method === 'POST');
-				const rejected = calls.filter((r) => r.status === 401).length;
-				const unsent = spec.attemptsWithoutCancelCall?.[index] ?? 0;
-				if (spec.attemptsWithoutCancelCallInBatch !== undefined) {
-					unsentInBatch += Number(json?.attempts) - (calls.length - rejected);
-				} else {
-					expect({ index, calls: calls.length - rejected + unsent }).toEqual({
-						index,
-						calls: json?.attempts,
-					});
-				}
+				const rejected = calls.filter(isTokenRefusal).length;
+				// `attempts` counts the cancel requests sent; a 401 and its resend count once.
+				expect({ index, calls: calls.length - rejected }).toEqual({ index, calls: json?.attempts });
 				if (!expected.alreadyEnded) {
 					expect(bed!.server.session(sessionId)?.status).toMatch(/^Cancell?ed$/);
 				}
 			});
 
-			const rejected = bed.server.requests.filter((r) => r.status === 401).length;
+			const rejected = bed.server.requests.filter(isTokenRefusal).length;
 			const [fewestRejected, mostRejected] = [spec.rejected ?? 0].flat();
 			expect({
 				authorize: bed.server.count(AUTHORIZE),
@@ -628,14 +728,146 @@ describe(`fault matrix: a batch of ${BATCH} cancellations`, () => {
 				details: spec.details ?? 0,
 				rejected: spec.rejected ?? 0,
 			});
-			if (spec.attemptsWithoutCancelCallInBatch !== undefined) {
-				expect(unsentInBatch).toBe(spec.attemptsWithoutCancelCallInBatch);
-			}
 			// Nothing, least of all a credential, ever reaches another origin.
 			expect(elsewhere.requests).toHaveLength(0);
 			spec.check?.(batch, run);
 		},
 	);
+});
+
+/** A row for a scenario that is not one batch of cancels: `items` are its creates or deliveries. */
+function scenarioRow(fault: string, row: Omit<MatrixRow, 'fault' | 'sentElsewhere'>): MatrixRow {
+	const complete = { fault, ...row, sentElsewhere: 0 };
+	table.push(complete);
+	return complete;
+}
+
+const CREATES = { method: 'POST', path: '/api/v2/sessions' };
+
+describe('fault matrix: creates, stops, amounts and trigger deliveries', () => {
+	it.each([
+		[6, 1],
+		[3, 6],
+	])(
+		'%i Create executions of %i items started together each create every session',
+		async (runs, perRun) => {
+			bed = await startTestBed();
+			const started = Date.now();
+			const results = await Promise.all(
+				Array.from({ length: runs }, (_, run) =>
+					bed!.engine.run({
+						items: Array.from({ length: perRun }, (_, n) => customer(run * perRun + n)),
+						parameters: createParameters(),
+						onError: 'continueRegularOutput',
+					}),
+				),
+			);
+			const items = results.flatMap((run) => run.items);
+			const row = scenarioRow(`${runs} overlapping Create executions of ${perRun} item(s)`, {
+				items: runs * perRun,
+				lost: runs * perRun - items.length,
+				retries: bed.server.count(CREATES) - runs * perRun,
+				authorize: bed.server.count(AUTHORIZE),
+				failedItems: items.filter((item) => 'error' in item.json).length,
+				seconds: (Date.now() - started) / 1000,
+			});
+			// One token per created session, none refused.
+			expect(row).toMatchObject({ lost: 0, retries: 0, authorize: runs * perRun, failedItems: 0 });
+		},
+	);
+
+	it('Stop while the second of three creates is on the wire names what exists', async () => {
+		bed = await startTestBed();
+		const started = Date.now();
+		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 200 });
+		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 5000 });
+		const run = await bed.engine.run({
+			items: [customer(1), customer(2), customer(3)],
+			parameters: createParameters(),
+			onStarted: (execution) => atNthRequest(bed!.server, CREATES, 2, () => execution.cancel()),
+		});
+		const described = `${run.error?.description ?? ''}`;
+		const created = bed.server.allSessions();
+		const row = scenarioRow('Stop while the 2nd of 3 creates is on the wire', {
+			items: 3,
+			// Sessions Flinks holds that the error neither names nor calls possibly created.
+			lost: created.filter(
+				(session) =>
+					!described.includes(session.sessionId) &&
+					!described.includes(`Reference ID ${String(session.referenceId)}`),
+			).length,
+			retries: 0,
+			authorize: bed.server.count(AUTHORIZE),
+			failedItems: 1,
+			seconds: (Date.now() - started) / 1000,
+		});
+		expect(row.lost).toBe(0);
+		expect(run.error?.message).toMatch(/the session may have been created \[item 1\]$/);
+	}, 30_000);
+
+	it('an amount below one cent is refused before anything is sent', async () => {
+		bed = await startTestBed();
+		const run = await bed.engine.run({
+			items: [{ ...customer(1), amount: 1e-9 }, customer(2)],
+			parameters: createParameters(),
+			onError: 'continueRegularOutput',
+		});
+		const row = scenarioRow('Amount 1e-9 (below one cent) beside a valid create', {
+			items: 2,
+			lost: 2 - run.items.length,
+			retries: 0,
+			authorize: bed.server.count(AUTHORIZE),
+			failedItems: run.items.filter((item) => 'error' in item.json).length,
+			seconds: 0,
+		});
+		expect(row).toMatchObject({ lost: 0, authorize: 1, failedItems: 1 });
+		// Only the valid item reached Flinks: the other was never sent as amount 0.
+		expect(bed.server.count(CREATES)).toBe(1);
+		expect(bed.server.allSessions().map((session) => session.amount)).toEqual([102.25]);
+	});
+
+	it('a zone-less event time under TZ=America/Toronto is read as UTC', async () => {
+		const started = Date.now();
+		const { answer, executions } = await deliverZonelessEventIn('America/Toronto');
+		const row = scenarioRow('Event dated without a zone, n8n server in TZ=America/Toronto', {
+			items: 1,
+			lost: 1 - executions,
+			retries: 0,
+			authorize: 0,
+			failedItems: answer.status === 200 ? 0 : 1,
+			seconds: (Date.now() - started) / 1000,
+		});
+		expect(row).toMatchObject({ lost: 0, failedItems: 0 });
+	}, 60_000);
+
+	it('Confirm With Flinks answered 404, then the redelivery after a fix starts the workflow', async () => {
+		const trigger = await startTriggerBed();
+		try {
+			const active = await trigger.activate({ confirmWithFlinks: true });
+			const sessionId = randomUUID();
+			const event = { sessionId, status: 'Completed', when: new Date().toISOString() };
+			const started = Date.now();
+			await trigger.webhooks.deliver(active.url, event);
+			trigger.server.addSession({ sessionId, status: 'Completed' });
+			await trigger.webhooks.deliver(active.url, event);
+			const row = scenarioRow(
+				'Confirm With Flinks 404, then the same event again once Flinks knows it',
+				{
+					items: 2,
+					// The event that should start the workflow and did not.
+					lost: 1 - active.executions.length,
+					retries: 0,
+					authorize: trigger.server.count(AUTHORIZE),
+					failedItems: 0,
+					seconds: (Date.now() - started) / 1000,
+				},
+			);
+			expect(row.lost).toBe(0);
+		} finally {
+			await trigger.engine.close();
+			await trigger.server.stop();
+		}
+	});
 });
 
 describe('secrets under faults', () => {

@@ -129,7 +129,7 @@ describe('redirects: no credential ever leaves the configured origin', () => {
 });
 
 describe('nothing hangs', () => {
-	it('a token request that never answers fails every waiting item after the Timeout, retried first', async () => {
+	it('a token request that never answers fails its item after the Timeout, retried first; the waiting items at their own Timeout', async () => {
 		bed.server.injectFault({ ...AUTHORIZE, kind: 'hang', times: Infinity });
 		const sessions = bed.server.addSessions(5);
 		const run = await bed.engine.run({
@@ -139,9 +139,13 @@ describe('nothing hangs', () => {
 		});
 
 		expect(run.items).toHaveLength(5);
-		for (const item of run.items) {
+		const [exchanging, ...waiting] = run.items;
+		expect(exchanging.json.error).toMatch(
+			/^Could not get an access token from Flinks: no answer within 300 ms \(after 2 attempts\)/,
+		);
+		for (const item of waiting) {
 			expect(item.json.error).toMatch(
-				/^Could not get an access token from Flinks: no answer within 300 ms \(after 2 attempts\)/,
+				/^Could not get an access token from Flinks within 300 ms: another request's token exchange is still open/,
 			);
 		}
 		// One request at a time holds the exchange; the others wait for it instead of piling up.
@@ -515,6 +519,20 @@ describe('amounts', () => {
 		expect(run.items[0].json.error).toBe(
 			`Invalid Amount: Amount ${shown} is more than 1,000,000 [item 0]`,
 		);
+		expect(bed.server.requests).toHaveLength(0);
+	});
+
+	it.each([
+		[1e-9, '1e-9 is less than 0.01, the smallest amount'],
+		['0.000000001', '0.000000001 is less than 0.01, the smallest amount'],
+		[0.004, '0.004 is less than 0.01, the smallest amount'],
+	])('%p is refused as below one cent, never sent as 0', async (amount, problem) => {
+		const run = await bed.engine.run({
+			items: [{ ...customer(1), amount }],
+			parameters: createParameters(),
+			onError: 'continueRegularOutput',
+		});
+		expect(run.items[0].json.error).toBe(`Invalid Amount: Amount ${problem} [item 0]`);
 		expect(bed.server.requests).toHaveLength(0);
 	});
 

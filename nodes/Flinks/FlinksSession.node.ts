@@ -94,15 +94,23 @@ export class FlinksSession implements INodeType {
 			},
 			(itemIndex) => client.maySend(itemIndex),
 		);
-		if (failure) throw stoppedAt(failure.error, results, operation.changes);
 		const missing = results.findIndex((result) => result === undefined);
-		if (client.aborted || missing !== -1) {
+		if (!failure && (client.aborted || missing !== -1)) {
 			// Only a stopped execution leaves items unsent; either way no item may go missing silently.
-			throw new NodeOperationError(
+			const error = new NodeOperationError(
 				this.getNode(),
 				`The execution was stopped before item ${missing} was sent`,
 				{ itemIndex: Math.max(0, missing) },
 			);
+			failure = { itemIndex: Math.max(0, missing), error };
+		}
+		if (failure) {
+			const error = stoppedAt(failure.error, results, operation.changes);
+			// After a Stop nobody may see the node's output: n8n's log keeps what Flinks now holds.
+			if (client.aborted && error.description) {
+				this.logger.warn(`Flinks Session stopped: ${error.message}. ${error.description}`);
+			}
+			throw error;
 		}
 		return [results as INodeExecutionData[]];
 	}
@@ -115,7 +123,7 @@ function stoppedAt(
 	changes: SessionChange | undefined,
 ): NodeApiError | NodeOperationError {
 	const finished = results.flatMap((result, index) =>
-		result ? [{ index, json: result.json }] : [],
+		result && !('error' in result.json) ? [{ index, json: result.json }] : [],
 	);
 	if (finished.length === 0) return error;
 	const sessions = finished.map(({ json }) =>

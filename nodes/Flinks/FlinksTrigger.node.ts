@@ -14,7 +14,8 @@ import { readSettings, triggerProperties } from './trigger/description';
 import type { FlinksEvent } from './trigger/event';
 import { parseEventBody, readFlinksEvent, staleEventProblem } from './trigger/event';
 import { confirmedItem, eventItem } from './trigger/items';
-import { isRepeat } from './trigger/repeats';
+import type { RepeatKey } from './trigger/repeats';
+import { forgetRepeat, isRepeat } from './trigger/repeats';
 import { testWebhookSecret, webhookSecret } from './trigger/secret';
 import type { RequestHeaders } from './trigger/signature';
 import { checkSignature, describeSignatureProblem } from './trigger/signature';
@@ -103,7 +104,8 @@ export class FlinksTrigger implements INodeType {
 				`Not an event this trigger starts on (status ${event.status === null ? 'missing' : shorten(event.status)})`,
 			);
 		}
-		if (isRepeatOf(this, event, settings.repeatWindowMs, receivedAt)) {
+		const repeatKey = repeatKeyOf(this, event, settings.repeatWindowMs);
+		if (repeatKey && isRepeat(repeatKey, settings.repeatWindowMs, receivedAt)) {
 			return acknowledge(
 				this,
 				`Repeat of session ${shorten(event.sessionId ?? '')} reaching ${shorten(event.status ?? '')}`,
@@ -115,6 +117,8 @@ export class FlinksTrigger implements INodeType {
 		const confirmation = await confirmSession(this, event.sessionId);
 		const session = shorten(event.sessionId ?? 'missing');
 		if (confirmation.outcome === 'unknownSession') {
+			// Only what started an execution is remembered: a redelivery after a fix must start one.
+			if (repeatKey) forgetRepeat(repeatKey);
 			this.logger.warn(
 				`Flinks Trigger: Flinks does not know session ${session} (Get Details answered 404), so the ${shorten(event.status ?? '')} event started nothing. Check that the Flinks Pay API credential uses the environment that sends the webhooks.`,
 			);
@@ -135,10 +139,15 @@ async function rawBodyOf(request: DeliveryRequest): Promise<Buffer | undefined> 
 	return Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
 }
 
-function isRepeatOf(ctx: IWebhookFunctions, event: FlinksEvent, windowMs: number, now: number) {
-	if (windowMs === 0 || event.sessionId === null || event.status === null) return false;
+/** Which (trigger, session, status) a delivery is, for Ignore Repeats; undefined when it is off. */
+function repeatKeyOf(
+	ctx: IWebhookFunctions,
+	event: FlinksEvent,
+	windowMs: number,
+): RepeatKey | undefined {
+	if (windowMs === 0 || event.sessionId === null || event.status === null) return undefined;
 	const scope = `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().id}`;
-	return isRepeat({ scope, sessionId: event.sessionId, status: event.status }, windowMs, now);
+	return { scope, sessionId: event.sessionId, status: event.status };
 }
 
 /** Answers a delivery that must start nothing, and says why in n8n's log (never the body). */

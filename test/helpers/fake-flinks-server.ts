@@ -83,6 +83,8 @@ export interface RecordedRequest {
 	status: number;
 	/** Milliseconds since the server started. */
 	at: number;
+	/** The injected fault that answered it, if any. */
+	fault?: Fault['kind'];
 }
 
 /** A cancel Flinks' own logic handled: the token was valid and the session known. */
@@ -120,6 +122,10 @@ export type Fault = FaultMatch &
 		| { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string }
 		/** Any JSON answer, e.g. a 200 that did not do what was asked. */
 		| { kind: 'reply'; status: number; body: unknown }
+		/** Flinks' authorize error table: a rate limit answered as HTTP 401 with TOO_MANY_REQUESTS. */
+		| { kind: 'tooManyRequests401' }
+		/** The real answer, one byte every `everyMs` (after `padding` leading spaces): never idle, never done. */
+		| { kind: 'trickle'; everyMs: number; padding?: number }
 	);
 
 export interface FakeFlinksServerOptions {
@@ -472,6 +478,7 @@ export class FakeFlinksServer {
 			send(this.route(context));
 			return;
 		}
+		record.fault = fault.kind;
 		switch (fault.kind) {
 			case 'status':
 				send(errorReply(fault.status, fault.body ?? 'json', fault.retryAfter));
@@ -513,6 +520,12 @@ export class FakeFlinksServer {
 				return;
 			case 'reply':
 				send(jsonReply(fault.status, fault.body));
+				return;
+			case 'tooManyRequests401':
+				send(tooManyRequestsReply());
+				return;
+			case 'trickle':
+				await this.trickle(res, record, this.route(context), fault.everyMs, fault.padding ?? 200);
 				return;
 		}
 	}
@@ -705,6 +718,25 @@ export class FakeFlinksServer {
 			};
 			this.sleeps.add(pending);
 		});
+	}
+
+	/** Writes `reply` one byte at a time: a client's idle timer never fires, only a deadline ends it. */
+	private async trickle(
+		res: http.ServerResponse,
+		record: RecordedRequest,
+		reply: Reply,
+		everyMs: number,
+		padding: number,
+	): Promise<void> {
+		const body = Buffer.from(' '.repeat(padding) + reply.body);
+		record.status = reply.status;
+		res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+		for (const byte of body) {
+			if (this.isGone(res)) return;
+			res.write(Buffer.from([byte]));
+			await this.sleep(everyMs);
+		}
+		if (!this.isGone(res)) res.end();
 	}
 
 	private isGone(res: http.ServerResponse): boolean {
@@ -951,6 +983,15 @@ function htmlReply(status: number, retryAfter?: string): Reply {
 	);
 	if (retryAfter !== undefined) reply.headers['retry-after'] = retryAfter;
 	return reply;
+}
+
+/** The body the authorize error table documents for TOO_MANY_REQUESTS, Flinks' error shape. */
+function tooManyRequestsReply(): Reply {
+	return jsonReply(401, {
+		HttpStatusCode: 401,
+		Message: 'Too many requests. Please try again later.',
+		FlinksCode: 'TOO_MANY_REQUESTS',
+	});
 }
 
 function errorReply(status: number, body: FaultBody, retryAfter?: string): Reply {

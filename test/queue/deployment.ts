@@ -18,6 +18,8 @@ export interface QueueDeploymentOptions {
 	/** Imported and published; its production webhook is what the deployment serves. */
 	workflow: WorkflowFile;
 	webhookPath: string;
+	/** More published workflows, each with its production webhook (e.g. the create round's). */
+	otherWorkflows?: Array<{ workflow: WorkflowFile; webhookPath: string }>;
 	teardown: Teardown;
 }
 
@@ -42,6 +44,8 @@ export class QueueDeployment {
 		private readonly postgres: LocalPostgres,
 		private readonly workflowId: string,
 		readonly webhookUrl: string,
+		/** The production webhook URL of each of `otherWorkflows`, by path. */
+		readonly otherWebhookUrls: Map<string, string>,
 	) {}
 
 	static async start(options: QueueDeploymentOptions): Promise<QueueDeployment> {
@@ -71,8 +75,10 @@ export class QueueDeployment {
 		// The first command creates the schema; the processes then start on a migrated database.
 		const workflowId = String(options.workflow.id);
 		await main.importCredentials(options.credentials);
-		await main.importWorkflows([options.workflow]);
+		const others = options.otherWorkflows ?? [];
+		await main.importWorkflows([options.workflow, ...others.map((other) => other.workflow)]);
 		await main.publishWorkflow(workflowId);
+		for (const other of others) await main.publishWorkflow(String(other.workflow.id));
 
 		const names = ['main', ...workers.keys()];
 		const started = await Promise.allSettled([
@@ -93,7 +99,18 @@ export class QueueDeployment {
 		const mainProcess = processes.get('main') as N8nServer;
 		processes.delete('main');
 		const webhookUrl = await mainProcess.waitForWebhook(options.webhookPath);
-		return new QueueDeployment(mainProcess, processes, options.postgres, workflowId, webhookUrl);
+		const otherWebhookUrls = new Map<string, string>();
+		for (const { webhookPath } of others) {
+			otherWebhookUrls.set(webhookPath, await mainProcess.waitForWebhook(webhookPath));
+		}
+		return new QueueDeployment(
+			mainProcess,
+			processes,
+			options.postgres,
+			workflowId,
+			webhookUrl,
+			otherWebhookUrls,
+		);
 	}
 
 	get workerNames(): string[] {

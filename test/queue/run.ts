@@ -19,12 +19,17 @@ import { ensureDebianPackages } from './debian-packages';
 import { LocalPostgres, LocalRedis } from './services';
 import { Teardown } from './teardown';
 import { QUEUE_CREDENTIAL, queueModeWorkflow, WEBHOOK_PATH } from './workflow';
+import { createRoundChecks, createRoundLine, runCreateRound } from './createRound';
+import { CREATE_WEBHOOK_PATH, queueModeCreateWorkflow } from './createWorkflow';
 
 const LIMITS: Limits = { latencyMs: 25, maxInFlight: 10, workers: 2 };
 /** As in npm run bench: the gateway's 429 asks to come back in a second. */
 const RETRY_AFTER_SECONDS = '1';
 const CALLS = 20;
 const SESSIONS_PER_CALL = 250;
+/** The create round: one token exchange per session, so a few dozen are plenty. */
+const CREATE_CALLS = 10;
+const CUSTOMERS_PER_CALL = 5;
 /** Everything, a cold n8n install included; then the run stops itself and cleans up. */
 const DEADLINE_MS = 40 * 60_000;
 const UNRECOGNIZED = 'Unrecognized node type';
@@ -71,6 +76,7 @@ async function run(teardown: Teardown): Promise<Outcome> {
 		credentials: [credentialFile(QUEUE_CREDENTIAL, server)],
 		workflow: queueModeWorkflow(),
 		webhookPath: WEBHOOK_PATH,
+		otherWorkflows: [{ workflow: queueModeCreateWorkflow(), webhookPath: CREATE_WEBHOOK_PATH }],
 		teardown,
 	});
 	step(`Serving ${deployment.webhookUrl}`);
@@ -98,9 +104,18 @@ async function run(teardown: Teardown): Promise<Outcome> {
 	server.revokeTokens();
 	await round('Round 2 (every token revoked)');
 
+	step(`Create round: ${CREATE_CALLS} webhook calls × ${CUSTOMERS_PER_CALL} customers, at once`);
+	const creates = await runCreateRound(
+		server,
+		deployment.otherWebhookUrls.get(CREATE_WEBHOOK_PATH) as string,
+		{ calls: CREATE_CALLS, customersPerCall: CUSTOMERS_PER_CALL },
+	);
+	step(createRoundLine(creates));
+
 	const unrecognized = deployment.processesPrinting(UNRECOGNIZED);
 	const checks = [
 		...rounds.flatMap((figures) => roundChecks(figures, LIMITS)),
+		...createRoundChecks(creates, LIMITS.workers),
 		{
 			name: `no n8n process logged "${UNRECOGNIZED}"`,
 			passed: unrecognized.length === 0,

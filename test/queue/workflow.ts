@@ -29,21 +29,7 @@ export function queueModeWorkflow(): WorkflowFile {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{
-				id: '00000000-0000-4000-8000-00000000a001',
-				name: WEBHOOK_NODE,
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: '00000000-0000-4000-8000-00000000a0b1',
-				parameters: {
-					httpMethod: 'POST',
-					path: WEBHOOK_PATH,
-					responseMode: 'lastNode',
-					responseData: 'allEntries',
-					options: {},
-				},
-			},
+			webhookNode(WEBHOOK_NODE, WEBHOOK_PATH, 'a'),
 			{
 				id: '00000000-0000-4000-8000-00000000a002',
 				name: SPLIT_NODE,
@@ -84,6 +70,29 @@ export function queueModeWorkflow(): WorkflowFile {
 			[WEBHOOK_NODE]: { main: [[{ node: SPLIT_NODE, type: 'main', index: 0 }]] },
 			[SPLIT_NODE]: { main: [[{ node: FIXTURE_FLINKS_NODE, type: 'main', index: 0 }]] },
 			[FIXTURE_FLINKS_NODE]: { main: [[{ node: TAG_NODE, type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+/** A production webhook answering with every item of the last node; `tag` keeps node IDs apart. */
+export function webhookNode(
+	name: string,
+	path: string,
+	tag: string,
+): WorkflowFile['nodes'][number] {
+	return {
+		id: `00000000-0000-4000-8000-00000000${tag}001`,
+		name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2.1,
+		position: [0, 0],
+		webhookId: `00000000-0000-4000-8000-00000000${tag}0b1`,
+		parameters: {
+			httpMethod: 'POST',
+			path,
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+			options: {},
 		},
 	};
 }

@@ -115,8 +115,8 @@ export const cancelSession: SessionOperation<CancelledSessionItem> = async (
 	if (!session || otherSessionIn(session, sessionId) || !isTerminalStatus(session.status)) {
 		throw refusal;
 	}
-	// Our own earlier attempt may have reached Flinks before its answer was lost: that is our cancel.
-	if (response.attempts > 1 && isCancelledStatus(session.status))
+	// Our own earlier attempt may have acted before its answer was lost (5xx, timeout, reset): our cancel.
+	if (response.earlierAttemptMayHaveActed && isCancelledStatus(session.status))
 		return cancelled(session, response);
 	if (options.ifAlreadyEnded === 'error') {
 		const error = flinksHttpError(node, response, action, item, { advice: ALREADY_ENDED_ADVICE });

@@ -59,7 +59,14 @@ export const createSession: SessionOperation<CreatedSessionItem> = async (
 	const action = ACTIONS[sessionType];
 	const item = { itemIndex, referenceId: body.referenceId };
 	const response = await client.send(
-		{ method: 'POST', path: '/api/v2/sessions', body, action, idempotent: false },
+		{
+			method: 'POST',
+			path: '/api/v2/sessions',
+			body,
+			action,
+			idempotent: false,
+			initiatesSession: true,
+		},
 		item,
 	);
 	if (!isSuccessStatus(response.statusCode)) {

@@ -14,6 +14,9 @@ const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
  */
 export const MAX_AMOUNT = 1_000_000;
 
+/** One cent: anything smaller would reach Flinks rounded to 0. */
+const MIN_AMOUNT = 0.01;
+
 /**
  * Reads the item's Session ID and checks it is a UUID, so that nothing else
  * (paths, queries, look-alike characters) ever reaches the request URL.
@@ -133,6 +136,10 @@ export class ItemFieldReader {
 		}
 		if (amount > MAX_AMOUNT) {
 			this.fail(field, `${shown} is more than ${MAX_AMOUNT.toLocaleString('en-US')}`);
+			return undefined;
+		}
+		if (amount < MIN_AMOUNT) {
+			this.fail(field, `${shown} is less than ${MIN_AMOUNT}, the smallest amount`);
 			return undefined;
 		}
 		const cents = amount * 100;

@@ -1,66 +1,35 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	INode,
-	NodeApiError,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	flinksBaseUrl,
-	withTokenRequestSettings,
-} from '../../../credentials/FlinksPayApi.credentials';
+import { withTokenRequestSettings } from '../../../credentials/FlinksPayApi.credentials';
 import { sleepUnlessAborted } from './abort';
+import type { Attempt } from './attempt';
+import { couldHaveActed } from './attempt';
+import type { FlinksCall, RequestPolicy } from './call';
+import { CREDENTIAL_TYPE, readFlinksCredential } from './credential';
 import { ConcurrencyWindow } from './concurrency';
-import type { FlinksResponse, ItemContext, TokenFailure } from './errors';
-import { noAnswerError, redirectError, tokenError } from './errors';
-import { classifyFailure, isRetryableFailure, isTransientStatus } from './failures';
-import { isRedirectStatus } from './guards';
-import type { RetryPolicy } from './retry';
+import type { FlinksResponse, ItemContext } from './errors';
+import { classifyFailure } from './failures';
+import type { LoadFeedback } from './outcome';
+import { finalAnswer, retryDelay } from './outcome';
+import { isRateLimitAnswer } from './problem';
 import { RetryBudget } from './retry';
-import { credentialKey, sharedStateFor } from './sharedState';
-import type { TokenGate, TokenTicket } from './tokenGate';
+import { Deadline, flinksRequest, sendThroughN8n } from './send';
+import { sharedStateFor } from './sharedState';
+import { NotSentError, notSentError, stoppedOnTheWireError } from './stopped';
+import type { TokenTicket } from './tokenGate';
+import { TokenSource } from './tokenSource';
 
-export const CREDENTIAL_TYPE = 'flinksPayApi';
+export type { FlinksCall, RequestPolicy };
+export { NotSentError };
 
-export interface FlinksCall {
-	method: IHttpRequestMethods;
-	path: string;
-	body?: IDataObject;
-	/** What the call does, for its errors: "Cancelling session …". */
-	action: string;
-	/**
-	 * False for a call that must not take effect twice (creating a session): it is then retried
-	 * only on 429, which Flinks sends before doing anything, never on 5xx, timeouts or resets.
-	 */
-	idempotent?: boolean;
-	/** For a non-idempotent call other than a create: what may have happened when no answer came. */
-	unanswered?: { consequence: string; advice: string };
-}
-
-/** Retry and concurrency settings, read once per execution from the node's Options. */
-export interface RequestPolicy extends RetryPolicy {
-	/** A fixed number of items in flight; undefined adapts (a window shared in this n8n instance). */
-	concurrency?: number;
-}
-
-/** Thrown for an item that was not sent because the execution stopped (Stop button or a failed item). */
-export class NotSentError extends NodeOperationError {}
-
-/** One request's outcome: an HTTP answer (any status), or the failure that left it without one. */
-interface Attempt {
-	response?: FlinksResponse & { retryAfter?: string };
-	failure?: NodeApiError;
-	startedAt: number;
-	durationMs: number;
-}
+export { CREDENTIAL_TYPE };
 
 /**
  * The one place that speaks HTTP to Flinks, through n8n's httpRequestWithAuthentication (so n8n
- * runs the token exchange and stores the token). It retries what is transient, never follows a
- * redirect, and stops at once when the execution is stopped.
+ * runs the token exchange and stores the token); the token each request carries comes from the
+ * TokenSource. It retries what is transient, never follows a redirect, ends every request at its
+ * deadline and stops at once when the execution is stopped.
  */
 export class FlinksClient {
 	/**
@@ -69,9 +38,6 @@ export class FlinksClient {
 	 */
 	private stoppedAt = Infinity;
 
-	/** This execution's failed token exchange: its later items fail the same way without asking again. */
-	private tokenFailure: TokenFailure | undefined;
-
 	private readonly headers: IDataObject;
 
 	private constructor(
@@ -79,7 +45,7 @@ export class FlinksClient {
 		private readonly credentialsRef: { id: string; name: string },
 		readonly baseUrl: string,
 		xClientId: string,
-		private readonly tokenGate: TokenGate,
+		private readonly tokens: TokenSource,
 		private readonly window: ConcurrencyWindow,
 		/** How many items may be in progress at once (sending, waiting for the window, backing off). */
 		readonly itemsInProgress: number,
@@ -98,33 +64,21 @@ export class FlinksClient {
 		policy: RequestPolicy,
 		oneAtATime = false,
 	): Promise<FlinksClient> {
-		const readStartedAt = Date.now();
-		const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
-		const baseUrl = flinksBaseUrl(credentials);
-		if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				'The Flinks Pay API credential has no valid base URL',
-				{
-					description: 'Open the credential and choose an environment or enter a Custom Base URL.',
-				},
-			);
-		}
-		const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-		const credentialsRef = { id: ref?.id ?? '', name: ref?.name ?? '' };
+		const { credentials, credentialsRef, baseUrl, readStartedAt } = await readFlinksCredential(ctx);
 		const shared = sharedStateFor(credentialsRef.id, credentials, baseUrl, readStartedAt);
 		const fixed = oneAtATime ? 1 : policy.concurrency;
+		const signal = ctx.getExecutionCancelSignal();
 		return new FlinksClient(
 			ctx,
 			credentialsRef,
 			baseUrl,
 			String(credentials.xClientId ?? '').trim(),
-			shared.tokenGate,
+			new TokenSource(ctx, credentialsRef.id, shared.tokenGate, signal),
 			fixed === undefined ? shared.window : new ConcurrencyWindow(fixed),
 			// Enough items to keep the window full while some wait out a retry.
 			oneAtATime ? 1 : 2 * (fixed ?? ConcurrencyWindow.ADAPTIVE_CEILING),
 			policy,
-			ctx.getExecutionCancelSignal(),
+			signal,
 		);
 	}
 
@@ -154,103 +108,91 @@ export class FlinksClient {
 	async send(call: FlinksCall, item: ItemContext): Promise<FlinksResponse> {
 		const budget = new RetryBudget(this.policy);
 		let tokenRenewals = 0;
+		/** A call's own token that a rate limit kept from initiating anything. */
+		let unused: TokenTicket | undefined;
 		for (;;) {
-			const { ticket, attempt } = await this.sendWithToken(call, item, budget);
-			if (attempt.response?.statusCode === 401 && renewsToken(ticket, tokenRenewals)) {
+			const { ticket, attempt } = await this.sendWithToken(call, item, budget, unused);
+			const { response } = attempt;
+			const rateLimited = !!response && isRateLimitAnswer(response.statusCode, response.body);
+			if (
+				response?.statusCode === 401 &&
+				!rateLimited &&
+				this.tokens.renewsAfterRefusal(ticket, tokenRenewals)
+			) {
 				// The resend belongs to the same attempt.
 				tokenRenewals++;
-				this.tokenGate.invalidate(ticket.token);
 				budget.uncountAttempt();
 				continue;
 			}
 			if (ticket.exchanges) tokenRenewals = Math.max(tokenRenewals, 1);
-			const delayMs = this.retryDelay(call, attempt, budget);
-			if (delayMs === undefined) return this.finalAnswer(call, attempt, item, budget.attempts);
+			unused = rateLimited && ticket.exclusive ? ticket : undefined;
+			budget.sent++;
+			const delayMs = retryDelay(call, attempt, budget, rateLimited, this.load);
+			if (delayMs === undefined) {
+				const { baseUrl } = this;
+				return finalAnswer(this.node, call, attempt, item, {
+					budget,
+					baseUrl,
+					timeoutMs: this.policy.timeoutMs,
+				});
+			}
+			if (couldHaveActed(attempt)) budget.earlierAttemptMayHaveActed = true;
 			await this.backOff(delayMs, item);
 		}
 	}
 
 	/**
-	 * One attempt with the current token. The request that obtains a new token for everybody
-	 * retries the exchange itself while the others wait, and fails them all when it gives up.
+	 * One attempt with the token the TokenSource hands out. The request that obtains a new token
+	 * for everybody retries the exchange itself while the others wait.
 	 */
 	private async sendWithToken(
 		call: FlinksCall,
 		item: ItemContext,
 		budget: RetryBudget,
+		unused: TokenTicket | undefined,
 	): Promise<{ ticket: TokenTicket; attempt: Attempt }> {
-		let ticket = await this.acquireToken(item);
+		const ticketFor = async (reuse?: TokenTicket) =>
+			await this.tokens.ticketFor(item, {
+				initiatesSession: call.initiatesSession,
+				waitTimeoutMs: this.policy.timeoutMs,
+				unused: reuse,
+			});
+		let ticket = await ticketFor(unused);
 		try {
 			for (;;) {
-				if (!this.maySend(item.itemIndex)) throw this.notSent(item);
-				if (ticket.exchanges && (await this.tookStoredToken(ticket))) {
-					ticket = await this.acquireToken(item);
-					continue;
-				}
+				if (!this.maySend(item.itemIndex)) throw notSentError(this.node, item);
 				const attempt = await this.request(call, ticket, item);
-				if (this.aborted) throw this.notSent(item);
 				if (!attempt) {
 					// The token went bad while this request waited for a place: take the next one.
-					ticket = await this.acquireToken(item);
+					ticket = await ticketFor();
 					continue;
 				}
+				if (this.aborted && !attempt.response) throw this.stoppedError(call, attempt, item);
 				budget.countAttempt();
-				if (!ticket.exchanges) return { ticket, attempt };
-				if (this.tokenGate.obtained(ticket)) {
-					this.tokenGate.publish(ticket);
-					return { ticket, attempt };
-				}
-				// n8n's token exchange failed, so the call itself was not sent.
-				const retryable =
-					attempt.failure && classifyFailure(attempt.failure) === 'tokenUnavailable';
-				const delayMs = retryable ? budget.nextDelay() : undefined;
-				if (delayMs === undefined) {
-					throw this.failExchange(ticket, attempt.failure, item, budget.attempts);
-				}
+				const exchangeAgainInMs = this.tokens.afterRequest(ticket, attempt, budget, item);
+				if (exchangeAgainInMs === undefined) return { ticket, attempt };
 				this.recordCongestion(attempt.startedAt);
-				await this.backOff(delayMs, item);
+				await this.backOff(exchangeAgainInMs, item);
+				ticket = await this.tokens.beforeRetry(ticket, item);
 			}
 		} finally {
 			// Leaving while holding the exchange (stopped, or an unexpected error): a waiter takes over.
-			this.tokenGate.release(ticket);
+			this.tokens.release(ticket);
 		}
 	}
 
-	/**
-	 * Before each token request: reads the credential again, and takes the token another n8n
-	 * instance (a queue-mode worker) or execution stored meanwhile, so that instances which all
-	 * saw the old token refused do not each exchange one. A failed read, or a credential edited
-	 * meanwhile, just means exchanging.
-	 */
-	private async tookStoredToken(ticket: TokenTicket): Promise<boolean> {
-		let stored: ICredentialDataDecryptedObject;
-		try {
-			stored = await this.ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
-		} catch {
-			return false;
-		}
-		const key = credentialKey(this.credentialsRef.id, stored, flinksBaseUrl(stored));
-		if (key !== this.tokenGate.credentialKey) return false;
-		return this.tokenGate.takeStoredInstead(ticket, stored);
+	/** Stopped mid-request: "not sent" only when it failed at its token request, before the call. */
+	private stoppedError(call: FlinksCall, attempt: Attempt, item: ItemContext) {
+		const kind = attempt.failure && classifyFailure(attempt.failure);
+		if (kind === 'tokenRefused' || kind === 'tokenUnavailable')
+			return notSentError(this.node, item);
+		return stoppedOnTheWireError(this.node, call, item);
 	}
 
-	/** Records the window's feedback; the wait before retrying, or undefined when this is final. */
-	private retryDelay(call: FlinksCall, attempt: Attempt, budget: RetryBudget): number | undefined {
-		const idempotent = call.idempotent !== false;
-		const { response, failure } = attempt;
-		if (response) {
-			if (isRedirectStatus(response.statusCode)) return undefined;
-			const congested = isTransientStatus(response.statusCode);
-			if (congested) this.recordCongestion(attempt.startedAt);
-			else this.window.recordClean(attempt.durationMs);
-			// A call that must not take effect twice is resent only after a 429, which Flinks sends before acting.
-			const retryable = congested && (idempotent || response.statusCode === 429);
-			return retryable ? budget.nextDelay(response.retryAfter) : undefined;
-		}
-		const retryable = isRetryableFailure(classifyFailure(failure as NodeApiError));
-		if (retryable) this.recordCongestion(attempt.startedAt);
-		return retryable && idempotent ? budget.nextDelay() : undefined;
-	}
+	private readonly load: LoadFeedback = {
+		congested: (requestStartedAt) => this.recordCongestion(requestStartedAt),
+		clean: (durationMs) => this.window.recordClean(durationMs),
+	};
 
 	private recordCongestion(requestStartedAt: number): void {
 		const before = this.window.limit;
@@ -261,68 +203,18 @@ export class FlinksClient {
 		);
 	}
 
-	/** The answer the operation gets, or the error that says why there is none. */
-	private finalAnswer(
-		call: FlinksCall,
-		attempt: Attempt,
-		item: ItemContext,
-		attempts: number,
-	): FlinksResponse {
-		const { response, failure } = attempt;
-		if (response && isRedirectStatus(response.statusCode)) {
-			throw redirectError(this.node, { ...response, attempts }, call.action, item, this.baseUrl);
-		}
-		if (response) return { ...response, attempts };
-		const error = failure as NodeApiError;
-		throw noAnswerError(this.node, error, classifyFailure(error), call.action, item, {
-			attempts,
-			timeoutMs: this.policy.timeoutMs,
-			idempotent: call.idempotent !== false,
-			unanswered: call.unanswered,
-		});
-	}
-
-	private async acquireToken(item: ItemContext): Promise<TokenTicket> {
-		if (this.tokenFailure) throw tokenError(this.node, this.tokenFailure, item);
-		try {
-			return await this.tokenGate.acquire(this.signal);
-		} catch (failure) {
-			if (this.aborted) throw this.notSent(item);
-			this.tokenFailure = failure as TokenFailure;
-			throw tokenError(this.node, this.tokenFailure, item);
-		}
-	}
-
-	/** Ends the exchange for every request waiting on it; returns this item's error. */
-	private failExchange(
-		ticket: TokenTicket,
-		error: NodeApiError | undefined,
-		item: ItemContext,
-		attempts: number,
-	): NodeApiError {
-		const failure: TokenFailure = {
-			message: error?.message ?? 'Flinks did not issue an access token',
-			description: error?.description ?? undefined,
-			attempts,
-		};
-		this.tokenFailure = failure;
-		this.tokenGate.fail(ticket, failure);
-		return tokenError(this.node, failure, item);
-	}
-
 	private async backOff(delayMs: number, item: ItemContext): Promise<void> {
 		try {
 			await sleepUnlessAborted(delayMs, this.signal);
 		} catch (error) {
-			if (this.aborted) throw this.notSent(item);
+			if (this.aborted) throw notSentError(this.node, item);
 			throw new NodeOperationError(this.node, error as Error, { itemIndex: item.itemIndex });
 		}
 	}
 
 	/**
-	 * One HTTP request through n8n, inside the window, never throwing for a failed request: n8n
-	 * adds the token (and obtains it when asked). Only requests on the wire hold a place; undefined
-	 * when the ticket's token went bad while waiting for one.
+	 * One HTTP request inside the window, never throwing for a failed request. Only requests on the
+	 * wire hold a place; undefined when the ticket's token went bad while waiting for one.
 	 */
 	private async request(
 		call: FlinksCall,
@@ -332,86 +224,26 @@ export class FlinksClient {
 		try {
 			await this.window.acquire(this.signal);
 		} catch {
-			throw this.notSent(item);
+			throw notSentError(this.node, item);
 		}
-		if (!this.tokenGate.isCurrent(ticket)) {
+		if (!this.tokens.isCurrent(ticket)) {
 			this.window.release();
 			return undefined;
 		}
-		const startedAt = Date.now();
+		const deadline = new Deadline(this.policy.timeoutMs, this.signal);
 		const credentials = ticket.exchanges
 			? withTokenRequestSettings(ticket.credentials, {
 					timeoutMs: this.policy.timeoutMs,
-					abortSignal: this.signal,
+					abortSignal: deadline.signal,
 				})
 			: ticket.credentials;
 		try {
-			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-				this.ctx,
-				CREDENTIAL_TYPE,
-				{
-					method: call.method,
-					url: `${this.baseUrl}${call.path}`,
-					headers: this.headers,
-					...(call.body ? { body: call.body } : {}),
-					json: true,
-					timeout: this.policy.timeoutMs,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					// Credentials must never reach another host: a redirect is an error, not followed.
-					disableFollowRedirect: true,
-					sendCredentialsOnCrossOriginRedirect: false,
-				},
-				{
-					credentialsDecrypted: {
-						...this.credentialsRef,
-						type: CREDENTIAL_TYPE,
-						data: credentials,
-					},
-				},
-			)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
-			const { statusCode, body, headers } = response;
-			const retryAfter = header(headers, 'retry-after');
-			return {
-				response: {
-					statusCode,
-					body,
-					attempts: 0,
-					retryAfter,
-					location: header(headers, 'location'),
-				},
-				startedAt,
-				durationMs: Date.now() - startedAt,
-			};
-		} catch (error) {
-			return { failure: error as NodeApiError, startedAt, durationMs: Date.now() - startedAt };
+			return await sendThroughN8n(this.ctx, deadline, {
+				request: flinksRequest(call, this.baseUrl, this.headers, this.policy.timeoutMs),
+				credentials: { ...this.credentialsRef, type: CREDENTIAL_TYPE, data: credentials },
+			});
 		} finally {
 			this.window.release();
 		}
 	}
-
-	private notSent(item: ItemContext): NotSentError {
-		return new NotSentError(this.node, 'Not sent: the execution stopped before this item', {
-			itemIndex: item.itemIndex,
-		});
-	}
-}
-
-/** Enough for a token another instance stored that went bad too, then one of our own. */
-const MAX_TOKEN_RENEWALS = 3;
-
-/**
- * Whether a 401 to an item is worth a new token: the first time, and again only while the refused
- * token came from n8n's store (another instance's, perhaps revoked too). A token just obtained from
- * Flinks and refused, or one the item obtained itself, means the credential does not work.
- */
-function renewsToken(ticket: TokenTicket, renewals: number): boolean {
-	if (ticket.exchanges) return false;
-	if (renewals === 0) return true;
-	return !ticket.fresh && renewals < MAX_TOKEN_RENEWALS;
-}
-
-function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
-	const value = headers?.[name];
-	return typeof value === 'string' ? value : undefined;
 }

@@ -2,14 +2,8 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { redirectOrigin } from '../../../credentials/FlinksPayApi.credentials';
-import type { FailureKind } from './failures';
-import { isPlainObject } from './guards';
+import { describeBody, fieldErrorsOf, isRateLimitAnswer, problemOf } from './problem';
 import { shorten } from './values';
-
-/** How much of Flinks' own words (a title, a detail, a field's message) an error repeats. */
-const SHOWN_FLINKS_TEXT = 300;
-/** How many refused fields an error lists. */
-const SHOWN_FIELD_ERRORS = 10;
 
 /** Which input item a call serves, and what it concerns: both end up on its errors. */
 export interface ItemContext {
@@ -19,22 +13,18 @@ export interface ItemContext {
 	referenceId?: string;
 }
 
-/** An HTTP answer from Flinks; `attempts` counts every try including retries. */
+/** An HTTP answer from Flinks; `attempts` counts the requests that carried the call, retries included. */
 export interface FlinksResponse {
 	statusCode: number;
 	body: unknown;
 	attempts: number;
+	/**
+	 * True when an earlier attempt could have taken effect before its answer was lost (a 5xx, a
+	 * timeout or a broken connection after it was sent); never for a 429 or a failed token request.
+	 */
+	earlierAttemptMayHaveActed?: boolean;
 	/** The Location header of a redirect. */
 	location?: string;
-}
-
-/** RFC 7807 ProblemDetails as Flinks returns them. */
-interface FlinksProblem {
-	type?: string;
-	title?: string;
-	status?: number;
-	detail?: string;
-	traceId?: string;
 }
 
 /** What an operation expected in a 2xx answer, and what a user should know when it is not there. */
@@ -45,20 +35,12 @@ export interface ExpectedAnswer {
 	consequence: string;
 }
 
-/** A token exchange that failed, as every item waiting on it reports it. */
-export interface TokenFailure {
-	message: string;
-	description?: string;
-	/** Tries the exchange took, retries included. */
-	attempts: number;
-}
-
 /** What a user can do about a refusal, by status; Flinks' own words are in the message. */
-function adviceFor(statusCode: number): string {
+function adviceFor(statusCode: number, rateLimited: boolean): string {
 	if (statusCode === 400 || statusCode === 422) {
 		return "Flinks refused the request as sent: correct the fields it names, or the item's values, and run it again.";
 	}
-	if (statusCode === 401) {
+	if (statusCode === 401 && !rateLimited) {
 		return "Flinks refused a fresh access token too. Check that the credential's 'Environment' is the one its client ID belongs to.";
 	}
 	if (statusCode === 403) {
@@ -70,7 +52,7 @@ function adviceFor(statusCode: number): string {
 	if (statusCode === 409) {
 		return 'The session is not in a state that allows this. Look it up with Get to see its status.';
 	}
-	if (statusCode === 429 || statusCode >= 500) {
+	if (statusCode === 429 || statusCode >= 500 || rateLimited) {
 		return "Flinks is busy or unavailable. Run the item again later, or raise 'Max Retries' in the node's options.";
 	}
 	return "Flinks' answer is in the message; quote the trace ID below when you ask Flinks support.";
@@ -95,7 +77,7 @@ export function flinksHttpError(
 	const fields = fieldErrorsOf(response.body);
 	const message = `${action}: Flinks answered HTTP ${response.statusCode}${reason ? ` (${reason})` : ''}${fields.length > 0 ? `: ${fields.join('; ')}` : ''}${consequence ? `; ${consequence}` : ''}`;
 	const description = [
-		advice ?? adviceFor(response.statusCode),
+		advice ?? adviceFor(response.statusCode, isRateLimitAnswer(response.statusCode, response.body)),
 		problem?.type,
 		problem?.traceId ? `Flinks trace ID: ${problem.traceId}` : undefined,
 		response.attempts > 1 ? `Attempts: ${response.attempts}` : undefined,
@@ -184,55 +166,6 @@ export function mayHaveBeenCreated(referenceId: string | undefined): string {
 	return `The session may have been created without its ID reaching n8n. Check the Flinks dashboard before creating it again (${lookFor}); running the item again may ask the customer twice.`;
 }
 
-/** A call that got no HTTP answer after its retries: what happened, and whether Flinks may have acted. */
-export function noAnswerError(
-	node: INode,
-	failure: NodeApiError,
-	kind: FailureKind,
-	action: string,
-	item: ItemContext,
-	details: {
-		attempts: number;
-		timeoutMs: number;
-		idempotent: boolean;
-		unanswered?: { consequence: string; advice: string };
-	},
-): NodeApiError {
-	const reason =
-		kind === 'timeout'
-			? `no answer within ${details.timeoutMs} ms`
-			: `the ${kind === 'tls' ? 'secure ' : ''}connection broke off or was refused (${String(failure.httpCode ?? 'network error')})`;
-	const tries = details.attempts > 1 ? ` (after ${details.attempts} attempts)` : '';
-	if (!details.idempotent) {
-		const { consequence, advice } = details.unanswered ?? {
-			consequence: 'the session may have been created',
-			advice: mayHaveBeenCreated(item.referenceId),
-		};
-		return itemError(node, item, `${action}: ${reason}${tries}; ${consequence}`, {
-			description: advice,
-		});
-	}
-	return itemError(
-		node,
-		item,
-		`Could not reach Flinks${item.sessionId ? ` for session ${item.sessionId}` : ''}: ${reason}${tries}`,
-		{
-			description:
-				"Flinks or the network between did not answer. Running the item again later is safe; if it keeps happening, raise 'Timeout' or 'Max Retries' in the node's options, or check the credential's 'Base URL'.",
-		},
-	);
-}
-
-/** The token exchange failed: every item that waited on it says so, with the attempts it took. */
-export function tokenError(node: INode, failure: TokenFailure, item: ItemContext): NodeApiError {
-	const tries = failure.attempts > 1 ? ` (after ${failure.attempts} attempts)` : '';
-	return itemError(node, item, `${failure.message}${tries}`, {
-		description:
-			failure.description ??
-			"No request was sent for this item. If this persists, check the credential's 'Environment' and 'Base URL'; otherwise run the item again later.",
-	});
-}
-
 /** A message about one item ends with the item it concerns, as n8n's own messages do. */
 export function withItem(message: string, itemIndex: number): string {
 	return `${message} [item ${itemIndex}]`;
@@ -256,41 +189,4 @@ export function itemError(
 	error.message = message;
 	if (item.sessionId) error.context.sessionId = item.sessionId;
 	return error;
-}
-
-/** Reads a ProblemDetails body if the answer carries one. */
-function problemOf(body: unknown): FlinksProblem | undefined {
-	if (!isPlainObject(body)) return undefined;
-	const { type, title, status, detail, traceId } = body;
-	if (title === undefined && detail === undefined) return undefined;
-	const text = (value: unknown, max = SHOWN_FLINKS_TEXT) =>
-		typeof value === 'string' ? shorten(value, max) : undefined;
-	return {
-		type: text(type),
-		title: text(title),
-		status: typeof status === 'number' ? status : undefined,
-		detail: text(detail),
-		traceId: text(traceId, 100),
-	};
-}
-
-function describeBody(body: unknown): string {
-	if (body === undefined || body === null || body === '') return 'empty body';
-	if (typeof body === 'string') {
-		return /^\s*</.test(body) ? 'an HTML page instead of JSON' : 'a body that is not valid JSON';
-	}
-	return '';
-}
-
-/** `field: message` lines from a ProblemDetails `errors` map; empty when there is none. */
-function fieldErrorsOf(body: unknown): string[] {
-	const errors = isPlainObject(body) ? body.errors : undefined;
-	if (!isPlainObject(errors)) return [];
-	const entries = Object.entries(errors);
-	const shown = entries.slice(0, SHOWN_FIELD_ERRORS).map(([field, messages]) => {
-		const text = Array.isArray(messages) ? messages.map(String).join(' ') : String(messages);
-		return `${shorten(field)}: ${shorten(text, SHOWN_FLINKS_TEXT)}`;
-	});
-	const more = entries.length - shown.length;
-	return more > 0 ? [...shown, `and ${more} more`] : shown;
 }

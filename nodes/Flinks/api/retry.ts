@@ -44,7 +44,14 @@ function parseRetryAfter(value: string | undefined, now = Date.now()): number | 
 
 /** The attempts and waiting one call has used, counted against the policy. */
 export class RetryBudget {
+	/** Every try, a failed token request included: what Max Retries counts. */
 	attempts = 0;
+
+	/** Requests that carried the call to Flinks, a 401-and-resend counted once: the item's `attempts`. */
+	sent = 0;
+
+	/** Whether an attempt already retried could have taken effect at Flinks. */
+	earlierAttemptMayHaveActed = false;
 
 	private waitedMs = 0;
 

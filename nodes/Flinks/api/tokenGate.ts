@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import type { TokenFailure } from './errors';
+import { isTokenFor } from '../../../credentials/FlinksPayApi.credentials';
+import type { TokenFailure } from './requestErrors';
 import { untilAborted } from './abort';
 
 /** The credential data one request is sent with, and whether that request obtains a new token. */
@@ -14,6 +15,8 @@ export interface TokenTicket {
 	fresh: boolean;
 	/** The exchange this ticket holds, while it holds it. */
 	exchange?: Deferred;
+	/** An exchange of its own, for a call that initiates a session: its token is never shared. */
+	exclusive?: boolean;
 }
 
 /**
@@ -44,7 +47,9 @@ export class TokenGate {
 		/** The credential, as stored, this token is for (`credentialKey`). */
 		readonly credentialKey: string,
 	) {
-		this.token = accessTokenOf(shared);
+		// A token stored for another base URL or client (the credential was edited) is never sent.
+		this.token = isTokenFor(shared) ? accessTokenOf(shared) : '';
+		this.shared.accessToken = this.token;
 		this.stale = this.token === '';
 	}
 
@@ -54,7 +59,7 @@ export class TokenGate {
 	 */
 	adoptStored(stored: ICredentialDataDecryptedObject, readStartedAt: number): void {
 		const token = accessTokenOf(stored);
-		if (this.exchanging || !this.isNewStoredToken(token)) return;
+		if (this.exchanging || !isTokenFor(stored) || !this.isNewStoredToken(token)) return;
 		if (readStartedAt < this.tokenSetAt) return;
 		this.setToken(token, 0, false);
 	}
@@ -67,14 +72,14 @@ export class TokenGate {
 	 */
 	takeStoredInstead(ticket: TokenTicket, stored: ICredentialDataDecryptedObject): boolean {
 		const token = accessTokenOf(stored);
-		if (!this.holds(ticket) || !this.isNewStoredToken(token)) return false;
+		if (!this.holds(ticket) || !isTokenFor(stored) || !this.isNewStoredToken(token)) return false;
 		this.setToken(token, Date.now(), false);
 		this.finishExchange(ticket).resolve();
 		return true;
 	}
 
 	/** Resolves once the request may be sent; throws the failure of an exchange it waited for. */
-	async acquire(signal?: AbortSignal): Promise<TokenTicket> {
+	async acquire(waitSignal?: () => AbortSignal | undefined): Promise<TokenTicket> {
 		for (;;) {
 			if (!this.stale) {
 				return { credentials: this.shared, exchanges: false, token: this.token, fresh: this.fresh };
@@ -84,13 +89,24 @@ export class TokenGate {
 				const credentials = { ...this.shared, accessToken: '' };
 				return { credentials, exchanges: true, token: '', fresh: true, exchange: this.exchanging };
 			}
-			await untilAborted(this.exchanging.promise, signal);
+			// Only a request that has to wait pays for a signal to end its wait.
+			await untilAborted(this.exchanging.promise, waitSignal?.());
 		}
+	}
+
+	/**
+	 * A request that exchanges for itself alone: n8n stores its token, but the gate never hands it
+	 * out, and no call that initiates a session ever takes a shared or stored token.
+	 */
+	exclusiveTicket(): TokenTicket {
+		const credentials = { ...this.shared, accessToken: '' };
+		return { credentials, exchanges: true, token: '', fresh: true, exclusive: true };
 	}
 
 	/** Whether the ticket may still be sent: it holds the exchange, or its token is still the one in use. */
 	isCurrent(ticket: TokenTicket): boolean {
-		return ticket.exchanges || (!this.stale && ticket.token === this.token);
+		if (ticket.exchanges || ticket.exclusive) return true;
+		return !this.stale && ticket.token === this.token;
 	}
 
 	/** Whether the exchanging request's preAuthentication obtained a token. */

@@ -1,15 +1,19 @@
 import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 
-import { flinksBaseUrl } from '../../../credentials/FlinksPayApi.credentials';
+import {
+	flinksBaseUrl,
+	withTokenRequestSettings,
+} from '../../../credentials/FlinksPayApi.credentials';
 import type { SessionDetails } from '../api/details';
 import { readSessionDetails } from '../api/details';
 import { isUuid } from '../api/guards';
+import { Deadline } from '../api/send';
 import { otherSessionIn } from '../api/session';
 import { shorten } from '../api/values';
 
 const PAY_CREDENTIAL_TYPE = 'flinksPayApi';
 
-/** Flinks waits for the answer to its delivery while the trigger asks: keep it short. */
+/** Flinks waits for the answer to its delivery while the trigger asks: a deadline for all of it. */
 const CONFIRM_TIMEOUT_MS = 10_000;
 
 export type Confirmation =
@@ -33,7 +37,8 @@ export async function confirmSession(
 			reason: 'The event carries no session ID that is a UUID, so Flinks was not asked',
 		};
 	}
-	if (!ctx.getNode().credentials?.[PAY_CREDENTIAL_TYPE]) {
+	const credentialsRef = ctx.getNode().credentials?.[PAY_CREDENTIAL_TYPE];
+	if (!credentialsRef) {
 		return {
 			outcome: 'unconfirmed',
 			reason:
@@ -41,16 +46,23 @@ export async function confirmSession(
 		};
 	}
 	let body: unknown;
+	const deadline = new Deadline(CONFIRM_TIMEOUT_MS);
 	try {
-		body = await requestSessionDetails(ctx, sessionId);
+		body = await requestSessionDetails(ctx, sessionId, deadline, {
+			id: credentialsRef.id ?? '',
+			name: credentialsRef.name,
+		});
 	} catch (error) {
 		const status = httpStatusOf(error);
 		if (status === 404) return { outcome: 'unknownSession' };
+		const reason = deadline.expired
+			? `no complete answer within ${CONFIRM_TIMEOUT_MS} ms`
+			: (error as Error).message;
 		return {
 			outcome: 'unconfirmed',
 			reason:
 				status === undefined
-					? `Could not reach Flinks: ${(error as Error).message}`
+					? `Could not reach Flinks: ${reason}`
 					: `Flinks answered HTTP ${status} to Get Details`,
 		};
 	}
@@ -75,8 +87,16 @@ export async function confirmSession(
  * The trigger's one request. Sent in throwing mode so that n8n renews an expired token after a
  * 401 itself; redirects are not followed, so the token only ever goes to the credential's host.
  */
-async function requestSessionDetails(ctx: IWebhookFunctions, sessionId: string): Promise<unknown> {
-	const credentials = await ctx.getCredentials(PAY_CREDENTIAL_TYPE);
+async function requestSessionDetails(
+	ctx: IWebhookFunctions,
+	sessionId: string,
+	deadline: Deadline,
+	credentialsRef: { id: string; name: string },
+): Promise<unknown> {
+	const credentials = withTokenRequestSettings(await ctx.getCredentials(PAY_CREDENTIAL_TYPE), {
+		timeoutMs: CONFIRM_TIMEOUT_MS,
+		abortSignal: deadline.signal,
+	});
 	const xClientId = String(credentials.xClientId ?? '').trim();
 	const options: IHttpRequestOptions = {
 		method: 'GET',
@@ -84,9 +104,12 @@ async function requestSessionDetails(ctx: IWebhookFunctions, sessionId: string):
 		headers: { Accept: 'application/json', ...(xClientId ? { 'x-client-id': xClientId } : {}) },
 		json: true,
 		timeout: CONFIRM_TIMEOUT_MS,
+		abortSignal: deadline.signal,
 		disableFollowRedirect: true,
 	};
-	return await ctx.helpers.httpRequestWithAuthentication.call(ctx, PAY_CREDENTIAL_TYPE, options);
+	return await ctx.helpers.httpRequestWithAuthentication.call(ctx, PAY_CREDENTIAL_TYPE, options, {
+		credentialsDecrypted: { ...credentialsRef, type: PAY_CREDENTIAL_TYPE, data: credentials },
+	});
 }
 
 function httpStatusOf(error: unknown): number | undefined {

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { isPlainObject } from '../api/guards';
 import { normalizeStatus } from '../api/session';
+import { epochMilliseconds, parseIsoTime } from './eventTime';
 
 /** What the trigger reads from a Flinks event; the event itself stays available as sent. */
 export interface FlinksEvent {
@@ -27,9 +28,6 @@ const FIELD_SPELLINGS = {
 } as const;
 
 const ENVELOPES = ['data', 'payload'];
-
-/** Seconds and milliseconds since the epoch differ by this much for any date after 1973. */
-const MILLISECONDS_THRESHOLD = 1e11;
 
 /** How far ahead of n8n's clock an event may be dated: clocks drift. */
 export const ALLOWED_CLOCK_SKEW_MS = 60_000;
@@ -76,15 +74,15 @@ export function readFlinksEvent(body: IDataObject): FlinksEvent {
 	};
 }
 
-/** ISO 8601 text, or seconds or milliseconds since the epoch (as a number or numeric text). */
+/** ISO 8601 text (UTC when it has no offset), or a number since the epoch in s, ms, µs or ns (as a number or numeric text). */
 export function parseTimestamp(value: unknown): number | undefined {
 	const numeric =
 		typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
 	let milliseconds: number | undefined;
 	if (typeof numeric === 'number') {
-		milliseconds = numeric < MILLISECONDS_THRESHOLD ? numeric * 1000 : numeric;
+		milliseconds = epochMilliseconds(numeric);
 	} else if (typeof numeric === 'string' && numeric.trim() !== '') {
-		milliseconds = Date.parse(numeric);
+		milliseconds = parseIsoTime(numeric);
 	}
 	// Only dates a Date can hold (NaN, Infinity and 1e20 cannot be shown as ISO text).
 	return milliseconds !== undefined &&

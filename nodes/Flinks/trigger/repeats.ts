@@ -17,10 +17,10 @@ export interface RepeatKey {
 
 /**
  * True when the same session reached the same status at this node within `windowMs`;
- * otherwise remembers it from `now` and returns false.
+ * otherwise remembers it from `now` (so a delivery arriving meanwhile is a repeat) and returns false.
  */
 export function isRepeat(key: RepeatKey, windowMs: number, now: number): boolean {
-	const id = [key.scope, key.sessionId.toLowerCase(), key.status.toLowerCase()].join('\n');
+	const id = idOf(key);
 	const rememberedAt = lastStarted.get(id);
 	if (rememberedAt !== undefined && now - rememberedAt < windowMs) return true;
 
@@ -30,4 +30,13 @@ export function isRepeat(key: RepeatKey, windowMs: number, now: number): boolean
 	if (lastStarted.size > MAX_REMEMBERED)
 		lastStarted.delete(lastStarted.keys().next().value as string);
 	return false;
+}
+
+/** The delivery `isRepeat` remembered started nothing after all: its redelivery must start one. */
+export function forgetRepeat(key: RepeatKey): void {
+	lastStarted.delete(idOf(key));
+}
+
+function idOf(key: RepeatKey): string {
+	return [key.scope, key.sessionId.toLowerCase(), key.status.toLowerCase()].join('\n');
 }

@@ -1,0 +1,94 @@
+import type { INode, NodeApiError } from 'n8n-workflow';
+
+import type { UnansweredCall } from './call';
+import type { ItemContext } from './errors';
+import { itemError, mayHaveBeenCreated } from './errors';
+import type { FailureKind } from './failures';
+
+/** A token exchange that failed, as every item waiting on it reports it. */
+export interface TokenFailure {
+	message: string;
+	description?: string;
+	/** Tries the exchange took, retries included. */
+	attempts: number;
+}
+
+/** A call that got no HTTP answer after its retries: what happened, and whether Flinks may have acted. */
+export function noAnswerError(
+	node: INode,
+	failure: NodeApiError,
+	kind: FailureKind,
+	action: string,
+	item: ItemContext,
+	details: {
+		attempts: number;
+		timeoutMs: number;
+		idempotent: boolean;
+		unanswered?: UnansweredCall;
+	},
+): NodeApiError {
+	const reason =
+		kind === 'timeout'
+			? `no answer within ${details.timeoutMs} ms`
+			: `the ${kind === 'tls' ? 'secure ' : ''}connection broke off or was refused (${String(failure.httpCode ?? 'network error')})`;
+	const tries = details.attempts > 1 ? ` (after ${details.attempts} attempts)` : '';
+	if (!details.idempotent) {
+		const { consequence, advice } = details.unanswered ?? sessionMayHaveBeenCreated(item);
+		return itemError(node, item, `${action}: ${reason}${tries}; ${consequence}`, {
+			description: advice,
+		});
+	}
+	return itemError(
+		node,
+		item,
+		`Could not reach Flinks${item.sessionId ? ` for session ${item.sessionId}` : ''}: ${reason}${tries}`,
+		{
+			description:
+				"Flinks or the network between did not answer. Running the item again later is safe; if it keeps happening, raise 'Timeout' or 'Max Retries' in the node's options, or check the credential's 'Base URL'.",
+		},
+	);
+}
+
+/** The token exchange failed: every item that waited on it says so, with the attempts it took. */
+export function tokenError(node: INode, failure: TokenFailure, item: ItemContext): NodeApiError {
+	const tries = failure.attempts > 1 ? ` (after ${failure.attempts} attempts)` : '';
+	return itemError(node, item, `${failure.message}${tries}`, {
+		description:
+			failure.description ??
+			"No request was sent for this item. If this persists, check the credential's 'Environment' and 'Base URL'; otherwise run the item again later.",
+	});
+}
+
+/** A request waited for another request's token exchange past its own deadline. */
+export function tokenWaitError(node: INode, item: ItemContext, timeoutMs: number): NodeApiError {
+	return itemError(
+		node,
+		item,
+		`Could not get an access token from Flinks within ${timeoutMs} ms: another request's token exchange is still open`,
+		{
+			description:
+				"No request was sent for this item. Flinks answers token requests slowly right now; run the item again later, or raise 'Timeout' in the node's options.",
+		},
+	);
+}
+
+/** The credential was edited while the execution ran: its token request would use what it was. */
+export function credentialChangedError(node: INode, item: ItemContext): NodeApiError {
+	return itemError(
+		node,
+		item,
+		'The Flinks Pay API credential was changed while this execution ran, so no new access token was requested with its old settings',
+		{
+			description:
+				'No request was sent for this item. Run it again: the next execution uses the credential as it is now.',
+		},
+	);
+}
+
+/** What a lost answer to a create means: the default for calls that must not take effect twice. */
+export function sessionMayHaveBeenCreated(item: ItemContext): UnansweredCall {
+	return {
+		consequence: 'the session may have been created',
+		advice: mayHaveBeenCreated(item.referenceId),
+	};
+}

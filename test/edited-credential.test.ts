@@ -1,0 +1,73 @@
+import { FakeFlinksServer } from './helpers/fake-flinks-server';
+import type { FlinksTestBed } from './helpers/flinks-test-bed';
+import { cancelParameters, useTestBed } from './helpers/flinks-test-bed';
+import { AUTHORIZE, CANCELS, atNthRequest } from './helpers/fault-matrix';
+
+let bed: FlinksTestBed;
+let hostB: FakeFlinksServer | undefined;
+
+useTestBed((started) => (bed = started));
+
+afterEach(async () => {
+	await hostB?.stop();
+	hostB = undefined;
+});
+
+describe('a token is only sent to the base URL and client it was issued for', () => {
+	it('after the Base URL is edited, the token n8n kept is not sent to the new host', async () => {
+		const [session] = bed.server.addSessions(1);
+		await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: cancelParameters(),
+		});
+		const hostAToken = bed.engine.storedCredentials().accessToken;
+		expect(hostAToken).toBeTruthy();
+
+		// The user points the credential at another instance; n8n keeps the hidden token as it was.
+		hostB = await FakeFlinksServer.start({
+			clientId: bed.server.clientId,
+			clientSecret: bed.server.clientSecret,
+		});
+		const [onB] = hostB.addSessions(1);
+		bed.engine.setStoredCredentials({
+			...bed.engine.storedCredentials(),
+			baseUrl: hostB.baseUrl,
+		});
+		const run = await bed.engine.run({
+			items: [{ sessionId: onB.sessionId }],
+			parameters: cancelParameters(),
+		});
+
+		expect(run.items[0].json.status).toBe('Cancelled');
+		// Host B saw a token request first and never a 401: host A's token never reached it.
+		expect(hostB.requests.map((r) => [r.path, r.status])).toEqual([
+			['/api/v1/authorize', 200],
+			[`/api/v2/sessions/${onB.sessionId}/cancel`, 200],
+		]);
+	});
+
+	it('an execution whose secret was rotated under it fails the item instead of saving the old secret back', async () => {
+		const sessions = bed.server.addSessions(2);
+		const rotatedSecret = `rotated-${bed.server.clientId}`;
+		atNthRequest(bed.server, CANCELS, 1, () => {
+			// The user rotates the secret while the execution runs; Flinks revokes the old tokens.
+			bed.engine.setStoredCredentials({
+				...bed.engine.storedCredentials(),
+				clientSecret: rotatedSecret,
+			});
+			bed.server.revokeTokens();
+		});
+		const run = await bed.engine.run({
+			items: sessions.map((s) => ({ sessionId: s.sessionId })),
+			parameters: cancelParameters({ concurrency: 1 }),
+			onError: 'continueRegularOutput',
+		});
+
+		// Item 0 carried the token just obtained, which Flinks refused; item 1 would need a new one.
+		expect(run.items[1].json.error).toBe(
+			'The Flinks Pay API credential was changed while this execution ran, so no new access token was requested with its old settings [item 1]',
+		);
+		expect(bed.server.count(AUTHORIZE)).toBe(1);
+		expect(bed.engine.storedCredentials().clientSecret).toBe(rotatedSecret);
+	});
+});

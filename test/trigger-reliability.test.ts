@@ -1,0 +1,94 @@
+import type { FlinksTriggerBed } from './helpers/flinks-trigger-bed';
+import { useTriggerBed } from './helpers/flinks-trigger-bed';
+import { emittedItems } from './helpers/n8n-webhook';
+import { deliverZonelessEventIn } from './helpers/time-zone';
+
+const UNKNOWN_SESSION = '0f4c2a6e-1111-4222-8333-944455556666';
+
+let bed: FlinksTriggerBed;
+
+useTriggerBed((started) => (bed = started));
+
+describe('Flinks Trigger remembers only what started an execution', () => {
+	it('a redelivery of an event Flinks did not know starts the workflow once Flinks knows it', async () => {
+		const trigger = await bed.activate({ confirmWithFlinks: true });
+		const event = {
+			sessionId: UNKNOWN_SESSION,
+			status: 'Completed',
+			when: new Date().toISOString(),
+		};
+
+		const first = await bed.webhooks.deliver(trigger.url, event);
+		expect(first.body).toEqual({ message: `Flinks does not know session ${UNKNOWN_SESSION}` });
+		// The user fixed the environment (or Flinks caught up) and the event is sent again.
+		bed.server.addSession({ sessionId: UNKNOWN_SESSION, status: 'Completed' });
+		const again = await bed.webhooks.deliver(trigger.url, event);
+
+		expect(again).toEqual({ status: 200, body: { message: 'Workflow was started' } });
+		expect(trigger.executions).toHaveLength(1);
+		// What started an execution is remembered: the next copy is a repeat.
+		const third = await bed.webhooks.deliver(trigger.url, event);
+		expect(third.body).toEqual({
+			message: `Repeat of session ${UNKNOWN_SESSION} reaching Completed`,
+		});
+	});
+});
+
+describe('Flinks Trigger reads event times the same in every time zone', () => {
+	it.each(['America/Toronto', 'Europe/Paris', 'Asia/Tokyo'])(
+		'with TZ=%s, a fresh event dated without a zone (UTC, as Flinks writes it) starts the workflow',
+		async (timeZone) => {
+			expect(await deliverZonelessEventIn(timeZone)).toEqual({
+				timeZone,
+				answer: { status: 200, body: { message: 'Workflow was started' } },
+				executions: 1,
+			});
+		},
+		60_000,
+	);
+
+	it.each([
+		['microseconds', 1000],
+		['nanoseconds', 1_000_000],
+	])(
+		'reads a timestamp in %s: a fresh one passes, a day-old one is refused',
+		async (_unit, per) => {
+			const trigger = await bed.activate({ options: { ignoreRepeats: false } });
+			const session = bed.server.addSession();
+			const fresh = bed.webhooks.finish(session.sessionId, 'Completed', { when: Date.now() * per });
+			const old = { ...fresh, when: (Date.now() - 86_400_000) * per };
+
+			expect((await bed.webhooks.deliver(trigger.url, fresh)).status).toBe(200);
+			const refused = await bed.webhooks.deliver(trigger.url, old);
+
+			expect(refused.status).toBe(401);
+			expect(refused.body).toEqual({
+				message: expect.stringMatching(/older than the Replay Window of 5 minutes$/),
+			});
+			expect(trigger.executions).toHaveLength(1);
+		},
+	);
+});
+
+describe('Confirm With Flinks ends by its deadline', () => {
+	it('starts the workflow unconfirmed after 10 s when Get Details trickles in', async () => {
+		const trigger = await bed.activate({ confirmWithFlinks: true });
+		const session = bed.server.addSession();
+		bed.server.injectFault({ method: 'GET', path: /\/details$/, kind: 'trickle', everyMs: 150 });
+		const started = Date.now();
+		const answer = await bed.webhooks.deliver(
+			trigger.url,
+			bed.webhooks.finish(session.sessionId, 'Completed'),
+		);
+
+		expect(answer.status).toBe(200);
+		expect((Date.now() - started) / 1000).toBeLessThan(13);
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.executions.flatMap(emittedItems)).toMatchObject([
+			{
+				confirmed: false,
+				confirmationError: 'Could not reach Flinks: no complete answer within 10000 ms',
+			},
+		]);
+	}, 40_000);
+});
