@@ -1,5 +1,5 @@
-import type { FlinksResponse } from './errors';
-import { isPlainObject } from './guards';
+import type { FlinksResponse } from '../api/errors';
+import { isPlainObject } from '../api/guards';
 
 /** What an EFT refusal means, for Create's error: its consequence and what to do. */
 export interface RefusalExplained {
