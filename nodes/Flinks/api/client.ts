@@ -3,20 +3,18 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { withTokenRequestSettings } from '../../../credentials/FlinksPayApi.credentials';
 import { sleepUnlessAborted } from './abort';
-import type { Attempt } from './attempt';
-import { couldHaveActed } from './attempt';
+import type { Attempt, LoadFeedback } from './attempt';
+import { couldHaveActed, finalAnswer, retryDelay } from './attempt';
 import type { FlinksCall, RequestPolicy } from './call';
 import { CREDENTIAL_TYPE, readFlinksCredential } from './credential';
 import { ConcurrencyWindow } from './concurrency';
 import type { FlinksResponse, ItemContext } from './errors';
 import { classifyFailure } from './failures';
-import type { LoadFeedback } from './outcome';
-import { finalAnswer, retryDelay } from './outcome';
-import { isRateLimitAnswer } from './problem';
+import { isRateLimitAnswer } from './problemDetails';
 import { RetryBudget } from './retry';
 import { Deadline, flinksRequest, sendThroughN8n } from './send';
 import { sharedStateFor } from './sharedState';
-import { NotSentError, notSentError, stoppedOnTheWireError } from './stopped';
+import { NotSentError, notSentError, stoppedOnTheWireError } from './noAnswerErrors';
 import type { TokenTicket } from './tokenGate';
 import { TokenSource } from './tokenSource';
 

@@ -2,7 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { redirectOrigin } from '../../../credentials/FlinksPayApi.credentials';
-import { describeBody, fieldErrorsOf, isRateLimitAnswer, problemOf } from './problem';
+import { describeBody, fieldErrorsOf, isRateLimitAnswer, problemOf } from './problemDetails';
 import { shorten } from './values';
 
 /** Which input item a call serves, and what it concerns: both end up on its errors. */

@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { isTokenFor } from '../../../credentials/FlinksPayApi.credentials';
-import type { TokenFailure } from './requestErrors';
+import type { TokenFailure } from './noAnswerErrors';
 import { untilAborted } from './abort';
 
 /** The credential data one request is sent with, and whether that request obtains a new token. */
