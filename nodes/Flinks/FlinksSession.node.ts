@@ -11,7 +11,9 @@ import { isSessionOperation, sessionDescription, sessionOperations } from './act
 import type { SessionOptions } from './actions/fields';
 import { readSessionOptions } from './actions/fields';
 import { runItems } from './api/concurrency';
-import { CREDENTIAL_TYPE, FlinksClient, NotSentError } from './api/client';
+import { FlinksClient } from './api/client';
+import { CREDENTIAL_TYPE } from './api/credential';
+import { NotSentError } from './api/noAnswerErrors';
 
 export class FlinksSession implements INodeType {
 	description: INodeTypeDescription = {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { withTokenRequestSettings } from '../../../credentials/FlinksPayApi.credentials';
+import { withTokenRequestSettings } from '../../../credentials/flinksPayToken';
 import { sleepUnlessAborted } from './abort';
 import type { Attempt, LoadFeedback } from './attempt';
 import { couldHaveActed, finalAnswer, retryDelay } from './attempt';
@@ -14,14 +14,9 @@ import { isRateLimitAnswer } from './problemDetails';
 import { RetryBudget } from './retry';
 import { Deadline, flinksRequest, sendThroughN8n } from './send';
 import { sharedStateFor } from './sharedState';
-import { NotSentError, notSentError, stoppedOnTheWireError } from './noAnswerErrors';
+import { notSentError, stoppedOnTheWireError } from './noAnswerErrors';
 import type { TokenTicket } from './tokenGate';
 import { TokenSource } from './tokenSource';
-
-export type { FlinksCall, RequestPolicy };
-export { NotSentError };
-
-export { CREDENTIAL_TYPE };
 
 /**
  * The one place that speaks HTTP to Flinks, through n8n's httpRequestWithAuthentication (so n8n

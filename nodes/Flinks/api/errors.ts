@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { redirectOrigin } from '../../../credentials/FlinksPayApi.credentials';
+import { redirectOrigin } from '../../../credentials/flinksPayToken';
 import { describeBody, fieldErrorsOf, isRateLimitAnswer, problemOf } from './problemDetails';
 import { shorten } from './values';
 

@@ -1,6 +1,6 @@
 import type { NodeApiError } from 'n8n-workflow';
 
-import { TOKEN_REFUSED, TOKEN_UNAVAILABLE } from '../../../credentials/FlinksPayApi.credentials';
+import { TOKEN_REFUSED, TOKEN_UNAVAILABLE } from '../../../credentials/flinksPayToken';
 
 /**
  * Why a request got no HTTP answer, decided by error code only. n8n keeps the code of a

@@ -1,4 +1,4 @@
-import { isTooManyRequestsBody } from '../../../credentials/FlinksPayApi.credentials';
+import { isTooManyRequestsBody } from '../../../credentials/flinksPayToken';
 import { isPlainObject } from './guards';
 import { shorten } from './values';
 

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { isTokenFor } from '../../../credentials/FlinksPayApi.credentials';
+import { isTokenFor } from '../../../credentials/flinksPayToken';
 import type { TokenFailure } from './noAnswerErrors';
 import { untilAborted } from './abort';
 

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
-import { flinksBaseUrl } from '../../../credentials/FlinksPayApi.credentials';
+import { flinksBaseUrl } from '../../../credentials/flinksPayToken';
 import type { Attempt } from './attempt';
 import type { ItemContext } from './errors';
 import { CREDENTIAL_TYPE } from './credential';

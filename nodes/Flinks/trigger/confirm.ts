@@ -1,9 +1,6 @@
 import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 
-import {
-	flinksBaseUrl,
-	withTokenRequestSettings,
-} from '../../../credentials/FlinksPayApi.credentials';
+import { flinksBaseUrl, withTokenRequestSettings } from '../../../credentials/flinksPayToken';
 import type { SessionDetails } from '../api/details';
 import { readSessionDetails } from '../api/details';
 import { isUuid } from '../api/guards';
