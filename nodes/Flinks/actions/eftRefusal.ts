@@ -8,7 +8,7 @@ export interface RefusalExplained {
 }
 
 /** Flinks' code for a payor name that does not match the bank account holder's. */
-export const NAME_MISMATCH_CODE = 'EFT0403';
+const NAME_MISMATCH_CODE = 'EFT0403';
 
 /** The ProblemDetails fields a Flinks code may sit in; the docs do not say which one a create uses. */
 const CODE_FIELDS = ['code', 'errorCode', 'statusDetails'];

@@ -89,7 +89,7 @@ export function credentialChangedError(node: INode, item: ItemContext): NodeApiE
 }
 
 /** What a lost answer to a create means: the default for calls that must not take effect twice. */
-export function sessionMayHaveBeenCreated(item: ItemContext): UnansweredCall {
+function sessionMayHaveBeenCreated(item: ItemContext): UnansweredCall {
 	return {
 		consequence: 'the session may have been created',
 		advice: mayHaveBeenCreated(item.referenceId),
