@@ -20,10 +20,12 @@ export interface TokenTicket {
 }
 
 /**
- * One token for every request that uses the same credential in this n8n instance. Requests carry the
- * current token; once none is known (or Flinks answered 401 to it), exactly one request is sent
- * with the token emptied, so that n8n runs the credential's preAuthentication, stores the new token
- * and sends the call with it; the others wait for that request and then use its token.
+ * The token shared by the calls that use the same credential in this n8n instance (a call that
+ * initiates a session gets one of its own: exclusiveTicket). Requests carry the current token;
+ * once none is known (or Flinks answered 401 to it), exactly one request is sent with the token
+ * emptied, so that n8n runs the credential's preAuthentication, stores the new token and sends the
+ * call with it; the others wait for that request and then use its token. TokenSource decides
+ * which ticket a call gets.
  */
 export class TokenGate {
 	private token: string;
