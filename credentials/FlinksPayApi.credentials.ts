@@ -25,18 +25,6 @@ import {
 	tokenRequestSettings,
 } from './flinksPayToken';
 
-// What nodes use of the token request, from where they have always imported it.
-export {
-	flinksBaseUrl,
-	isTokenFor,
-	isTooManyRequestsBody,
-	redirectOrigin,
-	TOKEN_REFUSED,
-	TOKEN_UNAVAILABLE,
-	withTokenRequestSettings,
-} from './flinksPayToken';
-export type { TokenRequestSettings } from './flinksPayToken';
-
 export class FlinksPayApi implements ICredentialType {
 	name = 'flinksPayApi';
 

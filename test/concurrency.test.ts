@@ -1,9 +1,7 @@
 import { ConcurrencyWindow } from '../nodes/Flinks/api/concurrency';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { cancelParameters, useTestBed } from './helpers/flinks-test-bed';
-import { atNthRequest, CANCELS } from './helpers/fault-matrix';
-
-const AUTHORIZE = { path: '/api/v1/authorize' };
+import { atNthRequest, AUTHORIZE, CANCELS } from './helpers/fault-matrix';
 
 let bed: FlinksTestBed;
 

@@ -2,9 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { createParameters, customer, useTestBed } from './helpers/flinks-test-bed';
-
-const AUTHORIZE = { path: '/api/v1/authorize' };
-const CREATES = { method: 'POST', path: '/api/v2/sessions' };
+import { AUTHORIZE, CREATES } from './helpers/fault-matrix';
 
 let bed: FlinksTestBed;
 

@@ -8,13 +8,10 @@ import {
 	sessionParameters,
 	useTestBed,
 } from './helpers/flinks-test-bed';
+import { STATUS, DETAILS, CONFIRMS } from './helpers/fault-matrix';
 
 let bed: FlinksTestBed;
 useTestBed((started) => (bed = started));
-
-const STATUS = { method: 'GET', path: /\/status$/ };
-const DETAILS = { method: 'GET', path: /\/details$/ };
-const CONFIRMS = { method: 'POST', path: /\/guarantees\/confirm$/ };
 
 /** Get Status on one session whose answer Flinks (or a gateway) fills with `answer`. */
 async function statusAnswering(answer: IDataObject) {

@@ -12,13 +12,11 @@ import {
 	sessionParameters,
 	useTestBed,
 } from './helpers/flinks-test-bed';
+import { CREATES, CONFIRMS } from './helpers/fault-matrix';
 
 let bed: FlinksTestBed;
 
 const testBed = useTestBed((started) => (bed = started));
-
-const CREATES = { method: 'POST', path: '/api/v2/sessions' };
-const CONFIRMS = { method: 'POST', path: /\/guarantees\/confirm$/ };
 
 const sentBodies = () =>
 	bed.server.requests
@@ -360,7 +358,9 @@ describe('Confirm Guarantee', () => {
 			},
 		]);
 		expect(
-			JSON.parse(bed.server.requests.find((r) => CONFIRMS.path.test(r.path))?.body ?? ''),
+			JSON.parse(
+				bed.server.requests.find((r) => r.path.endsWith('/guarantees/confirm'))?.body ?? '',
+			),
 		).toEqual({
 			guaranteeAccepted: true,
 		});

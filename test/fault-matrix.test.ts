@@ -18,6 +18,7 @@ import {
 	formatTable,
 	outcomesByInput,
 	requestsFor,
+	CREATES,
 } from './helpers/fault-matrix';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import {
@@ -741,8 +742,6 @@ function scenarioRow(fault: string, row: Omit<MatrixRow, 'fault' | 'sentElsewher
 	table.push(complete);
 	return complete;
 }
-
-const CREATES = { method: 'POST', path: '/api/v2/sessions' };
 
 describe('fault matrix: creates, stops, amounts and trigger deliveries', () => {
 	it.each([

@@ -6,9 +6,8 @@ import type { FlinksTriggerBed } from './helpers/flinks-trigger-bed';
 import { useTriggerBed } from './helpers/flinks-trigger-bed';
 import { emittedItems } from './helpers/n8n-webhook';
 import { RedirectingProxy } from './helpers/redirecting-proxy';
+import { AUTHORIZE, DETAILS } from './helpers/fault-matrix';
 
-const AUTHORIZE = { path: '/api/v1/authorize' };
-const DETAILS = { method: 'GET', path: /\/details$/ };
 const UNKNOWN_SESSION = '0f4c2a6e-1111-4222-8333-944455556666';
 const MINUTE = 60_000;
 

@@ -3,9 +3,8 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { FULL_DETAILS_KEYS, SIMPLIFIED_DETAILS_KEYS } from './helpers/details-keys';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { useTestBed } from './helpers/flinks-test-bed';
+import { AUTHORIZE, DETAILS } from './helpers/fault-matrix';
 
-const AUTHORIZE = { path: '/api/v1/authorize' };
-const DETAILS = { method: 'GET', path: /\/details$/ };
 const UNKNOWN_SESSION = '0f4c2a6e-1111-4222-8333-944455556666';
 
 let bed: FlinksTestBed;

@@ -1,7 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { FakeFlinksServer } from './helpers/fake-flinks-server';
-import { AUTHORIZE, CANCELS, DETAILS, atNthRequest, cancelOf } from './helpers/fault-matrix';
+import {
+	AUTHORIZE,
+	CANCELS,
+	DETAILS,
+	atNthRequest,
+	cancelOf,
+	CREATES,
+} from './helpers/fault-matrix';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import {
 	cancelParameters,
@@ -24,7 +31,6 @@ afterEach(async () => {
 	await elsewhere.stop();
 });
 
-const CREATES = { method: 'POST', path: '/api/v2/sessions' };
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Makes the Flinks server answer matching requests with a redirect to `path` on the other origin. */

@@ -6,10 +6,8 @@ import {
 	customer,
 	useTestBed,
 } from './helpers/flinks-test-bed';
-import { AUTHORIZE } from './helpers/fault-matrix';
+import { AUTHORIZE, CREATES } from './helpers/fault-matrix';
 import type { RunResult } from './helpers/n8n-engine';
-
-const CREATES = { method: 'POST', path: '/api/v2/sessions' };
 
 let bed: FlinksTestBed;
 

@@ -5,9 +5,7 @@ import {
 	customer,
 	useTestBed,
 } from './helpers/flinks-test-bed';
-import { AUTHORIZE, CANCELS, cancelOf } from './helpers/fault-matrix';
-
-const CREATES = { method: 'POST', path: '/api/v2/sessions' };
+import { AUTHORIZE, CANCELS, cancelOf, CREATES } from './helpers/fault-matrix';
 
 let bed: FlinksTestBed;
 

@@ -1,8 +1,6 @@
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { createParameters, customer, useTestBed } from './helpers/flinks-test-bed';
-import { atNthRequest } from './helpers/fault-matrix';
-
-const CREATES = { method: 'POST', path: '/api/v2/sessions' };
+import { atNthRequest, CREATES } from './helpers/fault-matrix';
 
 let bed: FlinksTestBed;
 

@@ -11,7 +11,9 @@ import { isSessionOperation, sessionDescription, sessionOperations } from './act
 import type { SessionOptions } from './actions/fields';
 import { readSessionOptions } from './actions/fields';
 import { runItems } from './api/concurrency';
-import { CREDENTIAL_TYPE, FlinksClient, NotSentError } from './api/client';
+import { FlinksClient } from './api/client';
+import { CREDENTIAL_TYPE } from './api/credential';
+import { NotSentError } from './api/noAnswerErrors';
 
 export class FlinksSession implements INodeType {
 	description: INodeTypeDescription = {
@@ -67,7 +69,7 @@ export class FlinksSession implements INodeType {
 			return [items.map((_item, item) => ({ json: { error: message }, pairedItem: { item } }))];
 		}
 		const results: Array<INodeExecutionData | undefined> = new Array(items.length);
-		let failure: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
+		let failure: ItemFailure | undefined;
 
 		// Items run concurrently; each result lands at its own index, so order and pairing hold.
 		await runItems(
@@ -94,16 +96,7 @@ export class FlinksSession implements INodeType {
 			},
 			(itemIndex) => client.maySend(itemIndex),
 		);
-		const missing = results.findIndex((result) => result === undefined);
-		if (!failure && (client.aborted || missing !== -1)) {
-			// Only a stopped execution leaves items unsent; either way no item may go missing silently.
-			const error = new NodeOperationError(
-				this.getNode(),
-				`The execution was stopped before item ${missing} was sent`,
-				{ itemIndex: Math.max(0, missing) },
-			);
-			failure = { itemIndex: Math.max(0, missing), error };
-		}
+		failure ??= unsentItemFailure(this, results, client.aborted);
 		if (failure) {
 			const error = stoppedAt(failure.error, results, operation.changes);
 			// After a Stop nobody may see the node's output: n8n's log keeps what Flinks now holds.
@@ -114,6 +107,26 @@ export class FlinksSession implements INodeType {
 		}
 		return [results as INodeExecutionData[]];
 	}
+}
+
+/** The first item that failed, which stops the execution when Continue On Fail is off. */
+type ItemFailure = { itemIndex: number; error: NodeApiError | NodeOperationError };
+
+/** Only a stopped execution leaves items unsent; either way no item may go missing silently. */
+function unsentItemFailure(
+	ctx: IExecuteFunctions,
+	results: Array<INodeExecutionData | undefined>,
+	aborted: boolean,
+): ItemFailure | undefined {
+	const missing = results.findIndex((result) => result === undefined);
+	if (!aborted && missing === -1) return undefined;
+	const itemIndex = Math.max(0, missing);
+	const error = new NodeOperationError(
+		ctx.getNode(),
+		`The execution was stopped before item ${missing} was sent`,
+		{ itemIndex },
+	);
+	return { itemIndex, error };
 }
 
 /** Items already finished when one failed were done at Flinks too: say which, for the audit trail. */

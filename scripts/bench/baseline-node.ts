@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../../nodes/Flinks/api/client';
+import { CREDENTIAL_TYPE } from '../../nodes/Flinks/api/credential';
 
 /** In flight at once: the adaptive window's ceiling, so the baseline never waits on a smaller window. */
 const BASELINE_CONCURRENCY = 32;

@@ -6,6 +6,9 @@ import type { RunResult } from './n8n-engine';
 export const AUTHORIZE: RequestFilter = { path: '/api/v1/authorize' };
 export const CANCELS: RequestFilter = { method: 'POST', path: /\/cancel$/ };
 export const DETAILS: RequestFilter = { method: 'GET', path: /\/details$/ };
+export const CREATES: RequestFilter = { method: 'POST', path: '/api/v2/sessions' };
+export const STATUS: RequestFilter = { method: 'GET', path: /\/status$/ };
+export const CONFIRMS: RequestFilter = { method: 'POST', path: /\/guarantees\/confirm$/ };
 
 /** Matches the cancel call of one session only, so a fault lands in the middle of a batch. */
 export function cancelOf(sessionId: string): RegExp {

@@ -4,7 +4,7 @@ import { ConcurrencyWindow } from '../../nodes/Flinks/api/concurrency';
  * A discrete-event simulation, in virtual time, of n8n processes (clients) that each run one
  * adaptive ConcurrencyWindow against one Flinks that admits `capacity` requests at once and
  * answers 429 at once above that. It drives the window's control law (limit, recordClean,
- * recordCongestion) exactly as the transport does; the clock the window reads is the virtual one.
+ * recordCongestion) exactly as FlinksClient does; the clock the window reads is the virtual one.
  */
 export interface SimulationSetup {
 	clients: number;

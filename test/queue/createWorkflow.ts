@@ -1,6 +1,6 @@
 import { CREDENTIAL_TYPE, NODE_TYPE } from '../e2e/package-tarball';
 import type { WorkflowFile } from '../e2e/workflows';
-import { QUEUE_CREDENTIAL, webhookNode } from './workflow';
+import { QUEUE_CREDENTIAL, splitOutNode, webhookNode } from './workflow';
 
 export const CREATE_WORKFLOW_ID = 'queueModeCreate';
 export const CREATE_WEBHOOK_PATH = 'flinks-queue-mode/create';
@@ -22,18 +22,7 @@ export function queueModeCreateWorkflow(): WorkflowFile {
 		settings: { executionOrder: 'v1' },
 		nodes: [
 			webhookNode(WEBHOOK_NODE, CREATE_WEBHOOK_PATH, 'b'),
-			{
-				id: '00000000-0000-4000-8000-00000000b002',
-				name: SPLIT_NODE,
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: {
-					fieldToSplitOut: 'body.customers',
-					include: 'noOtherFields',
-					options: { destinationFieldName: 'customer' },
-				},
-			},
+			splitOutNode(SPLIT_NODE, 'body.customers', 'customer', 'b'),
 			{
 				id: '00000000-0000-4000-8000-00000000b003',
 				name: CREATE_NODE,

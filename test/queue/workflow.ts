@@ -30,18 +30,7 @@ export function queueModeWorkflow(): WorkflowFile {
 		settings: { executionOrder: 'v1' },
 		nodes: [
 			webhookNode(WEBHOOK_NODE, WEBHOOK_PATH, 'a'),
-			{
-				id: '00000000-0000-4000-8000-00000000a002',
-				name: SPLIT_NODE,
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: {
-					fieldToSplitOut: 'body.sessionIds',
-					include: 'noOtherFields',
-					options: { destinationFieldName: 'sessionId' },
-				},
-			},
+			splitOutNode(SPLIT_NODE, 'body.sessionIds', 'sessionId', 'a'),
 			flinks,
 			{
 				id: '00000000-0000-4000-8000-00000000a003',
@@ -93,6 +82,27 @@ export function webhookNode(
 			responseMode: 'lastNode',
 			responseData: 'allEntries',
 			options: {},
+		},
+	};
+}
+
+/** One item per entry of the posted list `field`, each under `destination`. */
+export function splitOutNode(
+	name: string,
+	field: string,
+	destination: string,
+	tag: string,
+): WorkflowFile['nodes'][number] {
+	return {
+		id: `00000000-0000-4000-8000-00000000${tag}002`,
+		name,
+		type: 'n8n-nodes-base.splitOut',
+		typeVersion: 1,
+		position: [220, 0],
+		parameters: {
+			fieldToSplitOut: field,
+			include: 'noOtherFields',
+			options: { destinationFieldName: destination },
 		},
 	};
 }

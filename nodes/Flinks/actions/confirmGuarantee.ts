@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { flinksHttpError, otherSessionError, unreadableAnswerError } from '../api/errors';
 import { isPlainObject, isSuccessStatus } from '../api/guards';
+import { isSameSessionId } from '../api/session';
 import { ItemFieldReader, readSessionId } from './itemFields';
 import { optionsCollection, sessionIdField } from './fields';
 import type { SessionOperation } from './operation';
@@ -73,7 +74,7 @@ export const confirmGuarantee: SessionOperation<ConfirmedGuaranteeItem> = async 
 			consequence: unanswered.advice,
 		});
 	}
-	if (body.sessionId.trim().toLowerCase() !== sessionId.toLowerCase()) {
+	if (!isSameSessionId(body.sessionId, sessionId)) {
 		const error = otherSessionError(client.node, response, action, item, body.sessionId);
 		// The answer is not this item's, yet its decision may have been taken: never resend blindly.
 		error.description = unanswered.advice;

@@ -8,7 +8,7 @@ import {
 	mayHaveBeenCreated,
 	unreadableAnswerError,
 } from '../api/errors';
-import { explainEftRefusal } from '../api/eftProblems';
+import { explainEftRefusal } from './eftRefusal';
 import { isPlainObject, isSuccessStatus, isUuid } from '../api/guards';
 import { describeValue, shorten } from '../api/values';
 import { readCreateBody } from './createBody';

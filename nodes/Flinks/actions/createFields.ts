@@ -11,7 +11,7 @@ export const SESSION_TYPES: SessionType[] = ['eTransfer', 'eft', 'guaranteedEft'
 const forCreate = { resource: ['session'], operation: ['create'] };
 const showForCreate = { show: forCreate };
 /** Shown only when Create starts a session of one of `types`. */
-export function showForTypes(...types: SessionType[]) {
+function showForTypes(...types: SessionType[]) {
 	return { show: { ...forCreate, sessionType: types } };
 }
 

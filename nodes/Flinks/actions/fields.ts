@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY } from '../api/retry';
-import type { RequestPolicy } from '../api/client';
+import type { RequestPolicy } from '../api/call';
 import { describeValue, numberFrom } from '../api/values';
 
 /** The Session ID parameter shared by every operation that acts on an existing session. */

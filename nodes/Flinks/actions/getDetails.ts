@@ -2,14 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { SessionDetails, SessionSummary } from '../api/details';
 import {
-	LOOKUP_ANSWER,
+	lookedUpSession,
 	readSessionDetails,
 	requestSessionDetails,
 	summarizeSessionDetails,
 } from '../api/details';
-import { flinksHttpError, otherSessionError, unreadableAnswerError } from '../api/errors';
-import { isSuccessStatus } from '../api/guards';
-import { otherSessionIn } from '../api/session';
 import { ItemFieldReader, readSessionId } from './itemFields';
 import { optionsCollection, sessionIdField } from './fields';
 import type { SessionOperation } from './operation';
@@ -53,15 +50,6 @@ export const getSessionDetails: SessionOperation<SessionDetails | SessionSummary
 	const action = `Getting details of session ${sessionId}`;
 	const item = { itemIndex, sessionId };
 	const response = await requestSessionDetails(client, sessionId, item);
-
-	if (!isSuccessStatus(response.statusCode)) {
-		throw flinksHttpError(client.node, response, action, item);
-	}
-	const details = readSessionDetails(response.body, sessionId);
-	if (!details) {
-		throw unreadableAnswerError(client.node, response, action, item, LOOKUP_ANSWER);
-	}
-	const other = otherSessionIn(details, sessionId);
-	if (other) throw otherSessionError(client.node, response, action, item, other);
+	const details = lookedUpSession(client.node, response, action, item, readSessionDetails);
 	return simplify ? summarizeSessionDetails(details) : details;
 };

@@ -1,10 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { LOOKUP_ANSWER, numberOrNull } from '../api/details';
-import { flinksHttpError, otherSessionError, unreadableAnswerError } from '../api/errors';
-import { isPlainObject, isSuccessStatus } from '../api/guards';
+import { lookedUpSession, numberOrNull } from '../api/details';
+import { isPlainObject } from '../api/guards';
 import type { SessionState } from '../api/session';
-import { otherSessionIn, readSession } from '../api/session';
+import { readSession } from '../api/session';
 import { statusMeaning } from '../api/statusCodes';
 import { readSessionId } from './itemFields';
 import { optionsCollection, sessionIdField } from './fields';
@@ -36,15 +35,7 @@ export const getSessionStatus: SessionOperation<SessionStatusItem> = async (
 		{ method: 'GET', path: `/api/v2/sessions/${encodeURIComponent(sessionId)}/status`, action },
 		item,
 	);
-	if (!isSuccessStatus(response.statusCode)) {
-		throw flinksHttpError(client.node, response, action, item);
-	}
-	const session = readSession(response.body, sessionId);
-	if (!session) {
-		throw unreadableAnswerError(client.node, response, action, item, LOOKUP_ANSWER);
-	}
-	const other = otherSessionIn(session, sessionId);
-	if (other) throw otherSessionError(client.node, response, action, item, other);
+	const session = lookedUpSession(client.node, response, action, item, readSession);
 	const amount = isPlainObject(response.body) ? numberOrNull(response.body.amount) : null;
 	return {
 		sessionId: session.sessionId,

@@ -1,7 +1,12 @@
-import type { NodeApiError } from 'n8n-workflow';
+import type { INode, NodeApiError } from 'n8n-workflow';
 
-import type { FlinksResponse } from './errors';
-import { classifyFailure } from './failures';
+import type { FlinksCall } from './call';
+import type { FlinksResponse, ItemContext } from './errors';
+import { redirectError } from './errors';
+import { classifyFailure, isRetryableFailure, isTransientStatus } from './failures';
+import { isRedirectStatus } from './guards';
+import { noAnswerError } from './noAnswerErrors';
+import type { RetryBudget } from './retry';
 
 /** One request's outcome: an HTTP answer (any status), or the failure that left it without one. */
 export interface Attempt {
@@ -14,17 +19,73 @@ export interface Attempt {
 /** Connections that never reached Flinks: nothing was sent, so nothing can have happened. */
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
-const SERVER_TROUBLE = new Set([500, 502, 503, 504]);
-
 /**
  * Whether Flinks may have acted on a call before its answer was lost: a 5xx (a gateway may fail
  * after Flinks acted), a timeout or a broken connection. A 429 comes before Flinks acts; a failed
  * token request means the call was never sent.
  */
 export function couldHaveActed(attempt: Attempt): boolean {
-	if (attempt.response) return SERVER_TROUBLE.has(attempt.response.statusCode);
+	if (attempt.response) {
+		const { statusCode } = attempt.response;
+		return statusCode !== 429 && isTransientStatus(statusCode);
+	}
 	if (!attempt.failure) return false;
 	const kind = classifyFailure(attempt.failure);
 	if (kind === 'timeout') return true;
 	return kind === 'connection' && !NEVER_CONNECTED.has(String(attempt.failure.httpCode ?? ''));
+}
+
+/** Where the client reports what an answer says about Flinks' load (its concurrency window). */
+export interface LoadFeedback {
+	congested(requestStartedAt: number): void;
+	clean(durationMs: number): void;
+}
+
+/** Reports the answer's load signal; the wait before retrying, or undefined when this is final. */
+export function retryDelay(
+	call: FlinksCall,
+	attempt: Attempt,
+	budget: RetryBudget,
+	rateLimited: boolean,
+	load: LoadFeedback,
+): number | undefined {
+	const idempotent = call.idempotent !== false;
+	const { response, failure } = attempt;
+	if (response) {
+		if (isRedirectStatus(response.statusCode)) return undefined;
+		const congested = rateLimited || isTransientStatus(response.statusCode);
+		if (congested) load.congested(attempt.startedAt);
+		else load.clean(attempt.durationMs);
+		// A call that must not take effect twice is resent only after a rate limit, which Flinks sends before acting.
+		const retryable = congested && (idempotent || rateLimited);
+		return retryable ? budget.nextDelay(response.retryAfter) : undefined;
+	}
+	const retryable = isRetryableFailure(classifyFailure(failure as NodeApiError));
+	if (retryable) load.congested(attempt.startedAt);
+	return retryable && idempotent ? budget.nextDelay() : undefined;
+}
+
+/** The answer the operation gets, or the error that says why there is none. */
+export function finalAnswer(
+	node: INode,
+	call: FlinksCall,
+	attempt: Attempt,
+	item: ItemContext,
+	{ budget, baseUrl, timeoutMs }: { budget: RetryBudget; baseUrl: string; timeoutMs: number },
+): FlinksResponse {
+	const { response, failure } = attempt;
+	const attempts = budget.sent;
+	if (response && isRedirectStatus(response.statusCode)) {
+		throw redirectError(node, { ...response, attempts }, call.action, item, baseUrl);
+	}
+	if (response) {
+		return { ...response, attempts, earlierAttemptMayHaveActed: budget.earlierAttemptMayHaveActed };
+	}
+	const error = failure as NodeApiError;
+	throw noAnswerError(node, error, classifyFailure(error), call.action, item, {
+		attempts,
+		timeoutMs,
+		idempotent: call.idempotent !== false,
+		unanswered: call.unanswered,
+	});
 }

@@ -1,29 +1,22 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { withTokenRequestSettings } from '../../../credentials/FlinksPayApi.credentials';
+import { withTokenRequestSettings } from '../../../credentials/flinksPayToken';
 import { sleepUnlessAborted } from './abort';
-import type { Attempt } from './attempt';
-import { couldHaveActed } from './attempt';
+import type { Attempt, LoadFeedback } from './attempt';
+import { couldHaveActed, finalAnswer, retryDelay } from './attempt';
 import type { FlinksCall, RequestPolicy } from './call';
 import { CREDENTIAL_TYPE, readFlinksCredential } from './credential';
 import { ConcurrencyWindow } from './concurrency';
 import type { FlinksResponse, ItemContext } from './errors';
 import { classifyFailure } from './failures';
-import type { LoadFeedback } from './outcome';
-import { finalAnswer, retryDelay } from './outcome';
-import { isRateLimitAnswer } from './problem';
+import { isRateLimitAnswer } from './problemDetails';
 import { RetryBudget } from './retry';
 import { Deadline, flinksRequest, sendThroughN8n } from './send';
 import { sharedStateFor } from './sharedState';
-import { NotSentError, notSentError, stoppedOnTheWireError } from './stopped';
+import { notSentError, stoppedOnTheWireError } from './noAnswerErrors';
 import type { TokenTicket } from './tokenGate';
 import { TokenSource } from './tokenSource';
-
-export type { FlinksCall, RequestPolicy };
-export { NotSentError };
-
-export { CREDENTIAL_TYPE };
 
 /**
  * The one place that speaks HTTP to Flinks, through n8n's httpRequestWithAuthentication (so n8n

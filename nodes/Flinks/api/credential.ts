@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { flinksBaseUrl } from '../../../credentials/FlinksPayApi.credentials';
+import { flinksBaseUrl } from '../../../credentials/flinksPayToken';
 
 export const CREDENTIAL_TYPE = 'flinksPayApi';
 

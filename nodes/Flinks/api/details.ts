@@ -1,9 +1,10 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
 import type { ExpectedAnswer, FlinksResponse, ItemContext } from './errors';
-import { isPlainObject } from './guards';
+import { flinksHttpError, otherSessionError, unreadableAnswerError } from './errors';
+import { isPlainObject, isSuccessStatus } from './guards';
 import type { SessionState } from './session';
-import { readSession } from './session';
+import { otherSessionIn, readSession } from './session';
 import type { FlinksClient } from './client';
 
 export type PayorDetails = {
@@ -69,11 +70,27 @@ export function summarizeSessionDetails(details: SessionDetails): SessionSummary
 }
 
 /** What a lookup (Get, Get Status) expected when its 2xx answer is not a session. */
-export const LOOKUP_ANSWER: ExpectedAnswer = {
+const LOOKUP_ANSWER: ExpectedAnswer = {
 	missing: 'a session status',
 	consequence:
 		'Nothing was changed. Retry later; if it persists, check the credential environment and base URL.',
 };
+
+/** The session a lookup's answer is about: a refusal, a non-session or another session fails the item. */
+export function lookedUpSession<T extends SessionState>(
+	node: INode,
+	response: FlinksResponse,
+	action: string,
+	item: ItemContext & { sessionId: string },
+	read: (body: unknown, sessionId: string) => T | undefined,
+): T {
+	if (!isSuccessStatus(response.statusCode)) throw flinksHttpError(node, response, action, item);
+	const session = read(response.body, item.sessionId);
+	if (!session) throw unreadableAnswerError(node, response, action, item, LOOKUP_ANSWER);
+	const other = otherSessionIn(session, item.sessionId);
+	if (other) throw otherSessionError(node, response, action, item, other);
+	return session;
+}
 
 /** GET /api/v2/sessions/{id}/details; like every client call, never throws for an HTTP status. */
 export async function requestSessionDetails(

@@ -1,8 +1,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { redirectOrigin } from '../../../credentials/FlinksPayApi.credentials';
-import { describeBody, fieldErrorsOf, isRateLimitAnswer, problemOf } from './problem';
+import { redirectOrigin } from '../../../credentials/flinksPayToken';
+import { describeBody, fieldErrorsOf, isRateLimitAnswer, problemOf } from './problemDetails';
 import { shorten } from './values';
 
 /** Which input item a call serves, and what it concerns: both end up on its errors. */

@@ -1,6 +1,10 @@
 import type { NodeApiError } from 'n8n-workflow';
 
-import { TOKEN_REFUSED, TOKEN_UNAVAILABLE } from '../../../credentials/FlinksPayApi.credentials';
+import {
+	TIMEOUT_CODES,
+	TOKEN_REFUSED,
+	TOKEN_UNAVAILABLE,
+} from '../../../credentials/flinksPayToken';
 
 /**
  * Why a request got no HTTP answer, decided by error code only. n8n keeps the code of a
@@ -18,13 +22,11 @@ export type FailureKind =
 	/** The token exchange failed in a way that may pass (429, 5xx, timeout, reset). */
 	| 'tokenUnavailable';
 
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
-
 export function classifyFailure(error: NodeApiError): FailureKind {
 	const code = String(error.httpCode ?? '');
 	if (code === TOKEN_REFUSED) return 'tokenRefused';
 	if (code === TOKEN_UNAVAILABLE) return 'tokenUnavailable';
-	if (TIMEOUT_CODES.has(code)) return 'timeout';
+	if (TIMEOUT_CODES.test(code)) return 'timeout';
 	if (/CERT|SSL|TLS/.test(code)) return 'tls';
 	return 'connection';
 }

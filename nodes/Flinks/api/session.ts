@@ -53,7 +53,10 @@ export function readSession(body: unknown, fallbackSessionId: string): SessionSt
 
 /** The session an answer speaks of when it is not the one asked for; undefined when it is (or unnamed). */
 export function otherSessionIn(session: SessionState, askedSessionId: string): string | undefined {
-	return session.sessionId.trim().toLowerCase() === askedSessionId.toLowerCase()
-		? undefined
-		: session.sessionId;
+	return isSameSessionId(session.sessionId, askedSessionId) ? undefined : session.sessionId;
+}
+
+/** Whether an answer names the session asked for; Flinks may change the case of a UUID. */
+export function isSameSessionId(answeredSessionId: string, askedSessionId: string): boolean {
+	return answeredSessionId.trim().toLowerCase() === askedSessionId.toLowerCase();
 }

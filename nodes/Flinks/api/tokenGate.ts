@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { isTokenFor } from '../../../credentials/FlinksPayApi.credentials';
-import type { TokenFailure } from './requestErrors';
+import { isTokenFor } from '../../../credentials/flinksPayToken';
+import type { TokenFailure } from './noAnswerErrors';
 import { untilAborted } from './abort';
 
 /** The credential data one request is sent with, and whether that request obtains a new token. */
@@ -20,10 +20,12 @@ export interface TokenTicket {
 }
 
 /**
- * One token for every request that uses the same credential in this n8n instance. Requests carry the
- * current token; once none is known (or Flinks answered 401 to it), exactly one request is sent
- * with the token emptied, so that n8n runs the credential's preAuthentication, stores the new token
- * and sends the call with it; the others wait for that request and then use its token.
+ * The token shared by the calls that use the same credential in this n8n instance (a call that
+ * initiates a session gets one of its own: exclusiveTicket). Requests carry the current token;
+ * once none is known (or Flinks answered 401 to it), exactly one request is sent with the token
+ * emptied, so that n8n runs the credential's preAuthentication, stores the new token and sends the
+ * call with it; the others wait for that request and then use its token. TokenSource decides
+ * which ticket a call gets.
  */
 export class TokenGate {
 	private token: string;

@@ -1,16 +1,15 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
-import { flinksBaseUrl } from '../../../credentials/FlinksPayApi.credentials';
+import { flinksBaseUrl } from '../../../credentials/flinksPayToken';
 import type { Attempt } from './attempt';
 import type { ItemContext } from './errors';
 import { CREDENTIAL_TYPE } from './credential';
 import { classifyFailure } from './failures';
-import type { TokenFailure } from './requestErrors';
-import { credentialChangedError, tokenError, tokenWaitError } from './requestErrors';
+import type { TokenFailure } from './noAnswerErrors';
+import { credentialChangedError, notSentError, tokenError, tokenWaitError } from './noAnswerErrors';
 import type { RetryBudget } from './retry';
 import { Deadline } from './send';
 import { credentialKey } from './sharedState';
-import { notSentError } from './stopped';
 import type { TokenGate, TokenTicket } from './tokenGate';
 
 /** Enough for a token another instance stored that went bad too, then one of our own. */

@@ -1,17 +1,13 @@
 import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 
-import {
-	flinksBaseUrl,
-	withTokenRequestSettings,
-} from '../../../credentials/FlinksPayApi.credentials';
+import { flinksBaseUrl, withTokenRequestSettings } from '../../../credentials/flinksPayToken';
 import type { SessionDetails } from '../api/details';
 import { readSessionDetails } from '../api/details';
+import { CREDENTIAL_TYPE } from '../api/credential';
 import { isUuid } from '../api/guards';
 import { Deadline } from '../api/send';
 import { otherSessionIn } from '../api/session';
 import { shorten } from '../api/values';
-
-const PAY_CREDENTIAL_TYPE = 'flinksPayApi';
 
 /** Flinks waits for the answer to its delivery while the trigger asks: a deadline for all of it. */
 const CONFIRM_TIMEOUT_MS = 10_000;
@@ -37,7 +33,7 @@ export async function confirmSession(
 			reason: 'The event carries no session ID that is a UUID, so Flinks was not asked',
 		};
 	}
-	const credentialsRef = ctx.getNode().credentials?.[PAY_CREDENTIAL_TYPE];
+	const credentialsRef = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	if (!credentialsRef) {
 		return {
 			outcome: 'unconfirmed',
@@ -93,7 +89,7 @@ async function requestSessionDetails(
 	deadline: Deadline,
 	credentialsRef: { id: string; name: string },
 ): Promise<unknown> {
-	const credentials = withTokenRequestSettings(await ctx.getCredentials(PAY_CREDENTIAL_TYPE), {
+	const credentials = withTokenRequestSettings(await ctx.getCredentials(CREDENTIAL_TYPE), {
 		timeoutMs: CONFIRM_TIMEOUT_MS,
 		abortSignal: deadline.signal,
 	});
@@ -107,8 +103,8 @@ async function requestSessionDetails(
 		abortSignal: deadline.signal,
 		disableFollowRedirect: true,
 	};
-	return await ctx.helpers.httpRequestWithAuthentication.call(ctx, PAY_CREDENTIAL_TYPE, options, {
-		credentialsDecrypted: { ...credentialsRef, type: PAY_CREDENTIAL_TYPE, data: credentials },
+	return await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
+		credentialsDecrypted: { ...credentialsRef, type: CREDENTIAL_TYPE, data: credentials },
 	});
 }
 

@@ -1,9 +1,12 @@
 import type { INode, NodeApiError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { UnansweredCall } from './call';
+import type { FlinksCall, UnansweredCall } from './call';
 import type { ItemContext } from './errors';
 import { itemError, mayHaveBeenCreated } from './errors';
 import type { FailureKind } from './failures';
+
+// Errors for a call that has no answer from Flinks: not sent, stopped on its way, or never answered.
 
 /** A token exchange that failed, as every item waiting on it reports it. */
 export interface TokenFailure {
@@ -86,9 +89,42 @@ export function credentialChangedError(node: INode, item: ItemContext): NodeApiE
 }
 
 /** What a lost answer to a create means: the default for calls that must not take effect twice. */
-export function sessionMayHaveBeenCreated(item: ItemContext): UnansweredCall {
+function sessionMayHaveBeenCreated(item: ItemContext): UnansweredCall {
 	return {
 		consequence: 'the session may have been created',
 		advice: mayHaveBeenCreated(item.referenceId),
 	};
+}
+
+/** Thrown for an item that was not sent because the execution stopped (Stop button or a failed item). */
+export class NotSentError extends NodeOperationError {}
+
+export function notSentError(node: INode, item: ItemContext): NotSentError {
+	return new NotSentError(node, 'Not sent: the execution stopped before this item', {
+		itemIndex: item.itemIndex,
+	});
+}
+
+/**
+ * The execution stopped while this item's request was on its way: Flinks may have acted on it,
+ * so it is never reported as "not sent".
+ */
+export function stoppedOnTheWireError(
+	node: INode,
+	call: Pick<FlinksCall, 'action' | 'idempotent' | 'unanswered'>,
+	item: ItemContext,
+): NodeApiError {
+	const { consequence, advice } =
+		call.idempotent !== false
+			? {
+					consequence: 'Flinks may have acted on it',
+					advice: 'Look the session up with Get before running the item again.',
+				}
+			: (call.unanswered ?? sessionMayHaveBeenCreated(item));
+	return itemError(
+		node,
+		item,
+		`${call.action}: the execution was stopped while the request was on its way; ${consequence}`,
+		{ description: advice },
+	);
 }

@@ -1,9 +1,9 @@
-import { isTooManyRequestsBody } from '../../../credentials/FlinksPayApi.credentials';
+import { isTooManyRequestsBody } from '../../../credentials/flinksPayToken';
 import { isPlainObject } from './guards';
 import { shorten } from './values';
 
 /** How much of Flinks' own words (a title, a detail, a field's message) an error repeats. */
-export const SHOWN_FLINKS_TEXT = 300;
+const SHOWN_FLINKS_TEXT = 300;
 /** How many refused fields an error lists. */
 const SHOWN_FIELD_ERRORS = 10;
 

@@ -1,5 +1,5 @@
-import type { FlinksResponse } from './errors';
-import { isPlainObject } from './guards';
+import type { FlinksResponse } from '../api/errors';
+import { isPlainObject } from '../api/guards';
 
 /** What an EFT refusal means, for Create's error: its consequence and what to do. */
 export interface RefusalExplained {
@@ -8,7 +8,7 @@ export interface RefusalExplained {
 }
 
 /** Flinks' code for a payor name that does not match the bank account holder's. */
-export const NAME_MISMATCH_CODE = 'EFT0403';
+const NAME_MISMATCH_CODE = 'EFT0403';
 
 /** The ProblemDetails fields a Flinks code may sit in; the docs do not say which one a create uses. */
 const CODE_FIELDS = ['code', 'errorCode', 'statusDetails'];
