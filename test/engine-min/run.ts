@@ -10,8 +10,8 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
 
-import { describeFailure, hermeticEnv, runCommand } from '../e2e/command';
-import { cacheRoot, minimumN8nVersion, nodeBinaryFor } from '../e2e/n8n-install';
+import { hermeticEnv } from '../e2e/command';
+import { cacheRoot, minimumN8nVersion, nodeBinaryFor, runLogged } from '../e2e/n8n-install';
 
 const repository = path.resolve(__dirname, '../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -34,13 +34,17 @@ async function ensureEngine(folder: string, engine: Record<string, string>): Pro
 			.map((e) => e.join('@'))
 			.join(' ')} into ${folder}`,
 	);
-	const installed = await runCommand('npm', ['install'], {
+	const logFile = path.join(folder, 'install.log');
+	await runLogged('npm install (n8n-core and n8n-workflow)', ['install', '--ignore-scripts'], {
 		cwd: folder,
 		env: hermeticEnv(),
-		logFile: path.join(folder, 'install.log'),
+		logFile,
+		log,
 	});
-	if (installed.exitCode !== 0 || !isInstalled(folder, engine)) {
-		throw new Error(describeFailure(`npm install in ${folder}`, installed));
+	if (!isInstalled(folder, engine)) {
+		throw new Error(
+			`npm install in ${folder} finished without ${Object.keys(engine).join(' and ')}; see ${logFile}`,
+		);
 	}
 }
 

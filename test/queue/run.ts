@@ -49,9 +49,9 @@ interface Outcome {
 
 async function run(teardown: Teardown): Promise<Outcome> {
 	await ensureDebianPackages(step);
+	const install = await ensureN8n(defaultN8nVersion(), step);
 	const tarball = await buildAndPack(step);
 	teardown.add('removing the tarball', () => removeTarball(tarball));
-	const install = await ensureN8n(defaultN8nVersion(), step);
 
 	step('Starting PostgreSQL and Redis on free ports with throwaway data folders');
 	const [postgres, redis] = await Promise.all([
