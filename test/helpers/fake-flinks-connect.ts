@@ -180,6 +180,13 @@ export class FakeConnect {
 		for (const token of this.tokens.values()) token.expiresAt -= ms;
 	}
 
+	/** Flinks finished collecting every request under way: the next poll answers 200. */
+	finishCollecting(): void {
+		for (const request of this.requestIds.values()) {
+			if (request.processing) request.processing.pollsLeft = 0;
+		}
+	}
+
 	mintedTokens(): number {
 		return this.tokens.size;
 	}
@@ -434,11 +441,11 @@ function accountsAnswer(
 	};
 }
 
-/** `count` accounts of `perAccount` transactions each, one a day going back from yesterday (spread over 365 days when there are more). */
+/** `count` accounts of `perAccount` transactions each, one a day back from yesterday (spread over 360 days when there are more). */
 export function makeAccounts(count: number, perAccount: number): ConnectAccount[] {
 	return Array.from({ length: count }, (_, a) => {
 		let balance = 1000 + a * 250;
-		const spacingMs = perAccount > 365 ? (364 * 86_400_000) / perAccount : 86_400_000;
+		const spacingMs = perAccount > 360 ? (360 * 86_400_000) / perAccount : 86_400_000;
 		const transactions = Array.from({ length: perAccount }, (_, t): ConnectTransaction => {
 			const debit = t % 3 === 0 ? null : 12.34 + t;
 			const credit = debit === null ? 100 + a : null;

@@ -2,7 +2,7 @@ import type { IDataObject, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { FlinksResponse, ItemContext } from '../api/errors';
-import { itemError, unreadableAnswerError } from '../api/errors';
+import { itemError, unreadableAnswerError, withItem } from '../api/errors';
 import { isPlainObject } from '../api/guards';
 import type { KeyedFlinksClient } from '../api/keyedClient';
 import { connectError, flinksCodeOf, isBusyAnswer, isPendingAnswer, stillBusyError } from './codes';
@@ -112,7 +112,10 @@ async function waitForAnotherPoll(client: KeyedFlinksClient, item: ConnectItem, 
 	if (await client.sleepUnlessStopped(item.pollIntervalMs)) return;
 	throw new NodeOperationError(
 		client.node,
-		`Stopped while waiting for Flinks to collect item ${item.itemIndex}'s data (Request ID ${requestId})`,
+		withItem(
+			`Stopped while waiting for Flinks to collect item ${item.itemIndex}'s data (Request ID ${requestId})`,
+			item.itemIndex,
+		),
 		{
 			itemIndex: item.itemIndex,
 			description: 'Get Pending Result with this Request ID picks the answer up within 30 minutes.',
