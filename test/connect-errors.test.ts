@@ -225,3 +225,38 @@ describe('Flinks Connect errors, by FlinksCode', () => {
 		expect(bed.server.count(DETAIL)).toBe(0);
 	});
 });
+
+describe('Flinks Connect batches', () => {
+	it('gives each of 40 mixed items its own outcomes, in order and paired, with Continue On Fail', async () => {
+		const logins = Array.from({ length: 40 }, (_, n) =>
+			bed.server.connect.addLogin(
+				n % 4 === 1
+					? { failure: 'INVALID_LOGIN' }
+					: n % 4 === 2
+						? { accountCount: 0 }
+						: { accountCount: 1 + (n % 3) },
+			),
+		);
+		bed.server.injectFault({ ...DETAIL, kind: 'tooManyRequests401', times: 5 });
+		const run = await bed.run(
+			logins.map((login) => ({ loginId: login.loginId })),
+			detail(),
+			{ onError: 'continueRegularOutput' },
+		);
+
+		expect(run.error).toBeUndefined();
+		const indexes = run.items.map((item) => (item.pairedItem as { item: number }).item);
+		expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
+		logins.forEach((login, n) => {
+			const outputs = run.items.filter((_, i) => indexes[i] === n).map((item) => item.json);
+			if (n % 4 === 1) {
+				expect(outputs).toEqual([{ error: expect.stringContaining(`INVALID_LOGIN`) }]);
+			} else if (n % 4 === 2) {
+				expect(outputs.map((json) => json.status)).toEqual(['noAccounts']);
+			} else {
+				expect(outputs.map((json) => json.accountId)).toEqual(login.accounts.map((a) => a.Id));
+				expect(outputs.every((json) => json.loginId === login.loginId)).toBe(true);
+			}
+		});
+	}, 60_000);
+});
