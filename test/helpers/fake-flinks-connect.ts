@@ -187,6 +187,27 @@ export class FakeConnect {
 		}
 	}
 
+	/**
+	 * The webhook Flinks sends when a GetAccountsDetail finishes: the answer with its ResponseType,
+	 * and the iframe's `tag` echoed back.
+	 */
+	accountsDetailWebhook(loginId: string, tag?: string): Record<string, unknown> {
+		const login = this.login(loginId) as ConnectLogin;
+		const requestId = randomUUID();
+		const answer = accountsAnswer(login, requestId, 'detail', { WithTransactions: true });
+		return { ResponseType: 'GetAccountsDetail', ...(tag ? { Tag: tag } : {}), ...answer };
+	}
+
+	kycWebhook(loginId: string): Record<string, unknown> {
+		const login = this.login(loginId) as ConnectLogin;
+		return {
+			ResponseType: 'KYC',
+			RequestId: randomUUID(),
+			Login: loginSummary(login),
+			KYC: { Name: login.accounts[0]?.Holder.Name ?? null },
+		};
+	}
+
 	mintedTokens(): number {
 		return this.tokens.size;
 	}

@@ -76,7 +76,9 @@ export function answerItems(
 		institution: text(body.Institution) ?? text(body.InstitutionName),
 		lastRefresh: text(login.LastRefresh),
 	};
-	const accounts = (body.Accounts as unknown[]).filter(isPlainObject).map(accountOf);
+	const accounts = (Array.isArray(body.Accounts) ? body.Accounts : [])
+		.filter(isPlainObject)
+		.map(accountOf);
 	if (output === 'whole') {
 		return [{ ...head, accounts, ...(isPlainObject(body.KYC) ? { kyc: body.KYC } : {}) }];
 	}

@@ -39,12 +39,12 @@ export const loginIdField: INodeProperties = {
 
 const outputOptions = [
 	{
-		name: 'One Item per Account',
+		name: 'One Item Per Account',
 		value: 'accounts',
 		description: "Each account with its balances (and its transactions, when they're included)",
 	},
 	{
-		name: 'One Item per Transaction',
+		name: 'One Item Per Transaction',
 		value: 'transactions',
 		description: "Each transaction with its account's ID and title, e.g. for a spreadsheet",
 	},
@@ -115,8 +115,8 @@ const detailOptions: INodeProperties[] = [
 		name: 'daysOfTransactions',
 		type: 'options',
 		options: [
-			{ name: '90 Days', value: 'Days90' },
-			{ name: '365 Days', value: 'Days365' },
+			{ name: 'One Year (365 Days)', value: 'Days365' },
+			{ name: 'Three Months (90 Days)', value: 'Days90' },
 		],
 		default: 'Days90',
 		description: 'How far back the transactions go',
