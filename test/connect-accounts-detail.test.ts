@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { ConnectTestBed } from './helpers/connect-test-bed';
 import { connectCalls, connectParameters, useConnectBed } from './helpers/connect-test-bed';
@@ -292,10 +293,11 @@ describe('Get Accounts Detail › polling', () => {
 		const run = await bed.run([{ loginId: login.loginId }], detail({ pollInterval: 30 }), {
 			onStarted: (execution) =>
 				atNthRequest(bed.server, DETAIL, 1, () => {
-					setTimeout(() => {
+					// Stop once the node is in its 30-second wait between polls.
+					void sleep(300).then(() => {
 						stoppedAt = Date.now();
 						execution.cancel();
-					}, 300);
+					});
 				}),
 		});
 

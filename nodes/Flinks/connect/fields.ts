@@ -37,7 +37,8 @@ export const loginIdField: INodeProperties = {
 		'The loginId the Flinks Connect iframe handed over when the customer connected their bank. It reads their bank data: keep it like a password.',
 };
 
-const outputOptions = [
+/** How an answer becomes items; Flinks Trigger offers the same for Connect results. */
+export const outputOptions = [
 	{
 		name: 'One Item Per Account',
 		value: 'accounts',

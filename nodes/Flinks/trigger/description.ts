@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties, IWebhookFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { booleanFrom, describeValue, numberFrom } from '../api/values';
+import { outputOptions } from '../connect/fields';
 
 /** The statuses Flinks sends webhooks for, as `normalizeStatus` spells them. */
 const EVENT_STATUSES = { cancelled: 'Cancelled', completed: 'Completed', failed: 'Failed' };
@@ -60,11 +61,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'output',
 		type: 'options',
-		options: [
-			{ name: 'One Item Per Account', value: 'accounts' },
-			{ name: 'One Item Per Transaction', value: 'transactions' },
-			{ name: 'Whole Answer', value: 'whole' },
-		],
+		options: outputOptions,
 		default: 'accounts',
 		description:
 			'How an Accounts Detail result becomes items, as in Flinks Connect › Get Accounts Detail',
