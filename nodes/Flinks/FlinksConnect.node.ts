@@ -12,7 +12,7 @@ import type { KeyedFlinksClient } from './api/keyedClient';
 import { NotSentError } from './api/noAnswerErrors';
 import { connectDescription, connectOperations, isConnectOperation } from './connect';
 import { CONNECT_CREDENTIAL_TYPE, openConnectClient } from './connect/credential';
-import { readConnectPolicy } from './connect/fields';
+import { readConnectPolicy } from './connect/settings';
 
 export class FlinksConnect implements INodeType {
 	description: INodeTypeDescription = {

@@ -3,7 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { KeyedFlinksClient } from '../api/keyedClient';
 import { answerItems, pendingItem } from './accounts';
 import { authorizeLogin } from './authorize';
-import type { ConnectItemSettings, ResultKind } from './fields';
+import type { ResultKind } from './fields';
+import type { ConnectItemSettings } from './settings';
 import type { ConnectItem } from './polling';
 import { fetchResult } from './polling';
 

@@ -1,6 +1,6 @@
 import { mintAuthorizeToken } from './authorize';
 import { connectError, flinksCodeOf } from './codes';
-import { readText } from './fields';
+import { readText } from './settings';
 import type { ConnectOperation } from './operation';
 import { connectItem } from './polling';
 

@@ -1,6 +1,6 @@
 import type { ConnectOperation } from './operation';
 import { collectForLogin } from './collect';
-import { readItemSettings, readText } from './fields';
+import { readItemSettings, readText } from './settings';
 import { connectItem } from './polling';
 
 /** Accounts, balances and (by default) 90 days of transactions for the item's Login ID. */

@@ -1,6 +1,6 @@
 import type { ConnectOperation } from './operation';
 import { collectForLogin } from './collect';
-import { readItemSettings, readText } from './fields';
+import { readItemSettings, readText } from './settings';
 import { connectItem } from './polling';
 
 /** Accounts and balances, no transactions, for the item's Login ID. */

@@ -1,6 +1,6 @@
 import { answerItems, pendingItem } from './accounts';
 import type { ResultKind } from './fields';
-import { invalidField, readItemSettings, readText } from './fields';
+import { invalidField, readItemSettings, readText } from './settings';
 import type { ConnectOperation } from './operation';
 import { connectItem, fetchResult } from './polling';
 
