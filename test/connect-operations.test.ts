@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { FlinksConnect } from '../nodes/Flinks/FlinksConnect.node';
+import { askAgentWithTool, asAiTool, fromAi } from './helpers/ai-agent';
 import type { ConnectTestBed } from './helpers/connect-test-bed';
 import { connectCalls, connectParameters, useConnectBed } from './helpers/connect-test-bed';
 
@@ -231,5 +232,34 @@ describe('Flinks Connect API credential and node description', () => {
 
 		expect(description.usableAsTool).toBe(true);
 		expect(operation.default).toBe('getAccountsSummary');
+	});
+});
+
+describe('Flinks Connect as an AI Agent tool', () => {
+	it('Get Accounts Summary: the model fills the Login ID and gets the balances', async () => {
+		const login = bed.server.connect.addLogin({ accountCount: 1 });
+		const view = await askAgentWithTool(
+			bed.engine,
+			{ type: 'flinksConnectTool', description: asAiTool(new FlinksConnect()).description },
+			connectParameters('getAccountsSummary', { loginId: fromAi('Login ID') }),
+			[{ Login_ID: login.loginId }],
+		);
+
+		expect(view.description).toBe(
+			'Get the account balances of a bank connection in Flinks Connect',
+		);
+		expect(Object.keys(view.parameters.properties as IDataObject)).toEqual(['Login_ID']);
+		expect(view.calls).toEqual([
+			{
+				answer: [
+					expect.objectContaining({
+						status: 'complete',
+						loginId: login.loginId,
+						accountId: login.accounts[0].Id,
+						balance: expect.objectContaining({ current: login.accounts[0].Balance.Current }),
+					}),
+				],
+			},
+		]);
 	});
 });

@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 
 import { FlinksConnectApi } from '../../credentials/FlinksConnectApi.credentials';
 import { FlinksConnect } from '../../nodes/Flinks/FlinksConnect.node';
+import { asAiTool, TEST_AGENT_TYPE, testAgent } from './ai-agent';
 import type { FakeFlinksServerOptions } from './fake-flinks-server';
 import { FakeFlinksServer } from './fake-flinks-server';
 import type { RunOptions } from './n8n-engine';
@@ -33,7 +34,11 @@ export async function startConnectBed(
 		apiKey: server.connect.apiKey,
 	};
 	const engine = new N8nEngine({
-		nodeTypes: { flinksConnect: new FlinksConnect() },
+		nodeTypes: {
+			flinksConnect: new FlinksConnect(),
+			flinksConnectTool: asAiTool(new FlinksConnect()),
+			[TEST_AGENT_TYPE]: testAgent,
+		},
 		credentialTypes: [new FlinksConnectApi()],
 		credentials,
 		credentialType: 'flinksConnectApi',
