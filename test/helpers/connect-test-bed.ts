@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeParameters,
+	INodeType,
+} from 'n8n-workflow';
 
 import { FlinksConnectApi } from '../../credentials/FlinksConnectApi.credentials';
 import { FlinksConnect } from '../../nodes/Flinks/FlinksConnect.node';
@@ -22,8 +27,13 @@ export interface ConnectTestBed {
 	): ReturnType<N8nEngine['run']>;
 }
 
+/**
+ * `connectNode` is for tsx, which resolves 'FlinksConnect.node' to the codex JSON: scripts pass
+ * the class they required from the .ts file.
+ */
 export async function startConnectBed(
 	options: FakeFlinksServerOptions = {},
+	connectNode: new () => INodeType = FlinksConnect,
 ): Promise<ConnectTestBed> {
 	const server = await FakeFlinksServer.start(options);
 	const credentials: ICredentialDataDecryptedObject = {
@@ -35,8 +45,8 @@ export async function startConnectBed(
 	};
 	const engine = new N8nEngine({
 		nodeTypes: {
-			flinksConnect: new FlinksConnect(),
-			flinksConnectTool: asAiTool(new FlinksConnect()),
+			flinksConnect: new connectNode(),
+			flinksConnectTool: asAiTool(new connectNode()),
 			[TEST_AGENT_TYPE]: testAgent,
 		},
 		credentialTypes: [new FlinksConnectApi()],
