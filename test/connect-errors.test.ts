@@ -226,6 +226,60 @@ describe('Flinks Connect errors, by FlinksCode', () => {
 	});
 });
 
+describe('Flinks Connect answers and values that are not what they should be', () => {
+	it('distrusts a 200 without accounts, and a 200 about another request', async () => {
+		const [first, second] = [bed.server.connect.addLogin(), bed.server.connect.addLogin()];
+		bed.server.injectFault({
+			...DETAIL,
+			kind: 'reply',
+			status: 200,
+			body: { HttpStatusCode: 200 },
+		});
+		bed.server.injectFault({
+			...DETAIL,
+			kind: 'reply',
+			status: 200,
+			body: {
+				HttpStatusCode: 200,
+				Accounts: [],
+				RequestId: '11111111-2222-4333-8444-555555555555',
+			},
+		});
+		const run = await bed.run(
+			[{ loginId: first.loginId }, { loginId: second.loginId }],
+			detail({ concurrency: 1 }),
+			{
+				onError: 'continueRegularOutput',
+			},
+		);
+
+		expect(run.items.map((item) => item.json.error)).toEqual([
+			"Getting item 0's accounts detail: Flinks answered HTTP 200 with a JSON body without Accounts [item 0]",
+			"Getting item 1's accounts detail: Flinks answered about another request [item 1]",
+		]);
+	});
+
+	it('names a wrong-type Wait Up To or option, and sends nothing for that item', async () => {
+		const login = bed.server.connect.addLogin({ accountCount: 1 });
+		const run = await bed.run(
+			[
+				{ loginId: login.loginId, wait: 'soon', identity: 'false' },
+				{ loginId: login.loginId, wait: 5, identity: 'maybe' },
+				{ loginId: login.loginId, wait: '5', identity: 'false' },
+			],
+			detail({ includeIdentity: '={{ $json.identity }}' }, { waitUpTo: '={{ $json.wait }}' }),
+			{ onError: 'continueRegularOutput' },
+		);
+
+		expect(run.items.map((item) => item.json.error ?? item.json.status)).toEqual([
+			'Invalid Wait Up To (Seconds): expected a number from 0 to 1800, got the text "soon"',
+			'Invalid Options › Include Account Holder Identity and KYC: expected true or false, got the text "maybe"',
+			'complete',
+		]);
+		expect(bed.server.count(AUTHORIZE)).toBe(1);
+	});
+});
+
 describe('Flinks Connect batches', () => {
 	it('gives each of 40 mixed items its own outcomes, in order and paired, with Continue On Fail', async () => {
 		const logins = Array.from({ length: 40 }, (_, n) =>
