@@ -290,10 +290,10 @@ describe('Get Accounts Detail › polling', () => {
 		bed.server.connect.pendingPolls = 100;
 		const login = bed.server.connect.addLogin();
 		let stoppedAt = 0;
-		const run = await bed.run([{ loginId: login.loginId }], detail({ pollInterval: 30 }), {
+		const run = await bed.run([{ loginId: login.loginId }], detail({ pollInterval: 5 }), {
 			onStarted: (execution) =>
 				atNthRequest(bed.server, DETAIL, 1, () => {
-					// Stop once the node is in its 30-second wait between polls.
+					// Stop once the node is in its 5-second wait between polls.
 					void sleep(300).then(() => {
 						stoppedAt = Date.now();
 						execution.cancel();

@@ -40,7 +40,7 @@ async function largeAnswer(log: (line: string) => void): Promise<void> {
 		log(
 			`Get Accounts Detail, 365 days, ${ACCOUNTS} accounts × ${TRANSACTIONS} transactions (median of ${REPEATS}):`,
 		);
-		log('| Output | Items | Wall time | Run data (JSON) | per account |');
+		log('| Output | Items | Wall time | Output items as JSON | per account |');
 		log('|---|---:|---:|---:|---:|');
 		for (const output of ['accounts', 'transactions', 'whole']) {
 			const parameters = connectParameters('getAccountsDetail', {
