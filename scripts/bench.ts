@@ -27,6 +27,7 @@ import type { RunResult } from '../test/helpers/n8n-engine';
 import { N8nEngine, NODE_NAME, shutdownN8nEngine } from '../test/helpers/n8n-engine';
 import { BaselineCancel } from './bench/baseline-node';
 import { EXCHANGE_PATH, median } from './bench/bench-support';
+import { runConnectBench } from './bench/connect';
 import { runPerItemBench } from './bench/per-item';
 
 // tsx resolves the extensionless 'FlinksSession.node' to FlinksSession.node.json (the codex) first.
@@ -348,16 +349,21 @@ async function engineBench(): Promise<void> {
 	}
 }
 
-/** BENCH_ONLY=engine or BENCH_ONLY=per-item runs one part; by default both, the engine runs first. */
+/** BENCH_ONLY=engine, per-item or connect runs one part; by default all, the engine runs first. */
 async function main(): Promise<void> {
 	const only = process.env.BENCH_ONLY ?? '';
-	if (!['', 'engine', 'per-item'].includes(only)) {
-		throw new Error(`BENCH_ONLY is "${only}"; use engine or per-item`);
+	if (!['', 'engine', 'per-item', 'connect'].includes(only)) {
+		throw new Error(`BENCH_ONLY is "${only}"; use engine, per-item or connect`);
 	}
+	if (only === 'connect') return await runConnectBench(log);
 	if (only !== 'per-item') await engineBench();
 	if (only !== 'engine') {
 		if (only === '') log('');
 		await runPerItemBench(log);
+	}
+	if (only === '') {
+		log('');
+		await runConnectBench(log);
 	}
 }
 

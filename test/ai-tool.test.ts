@@ -2,11 +2,10 @@
  * Flinks Session as a tool of n8n's AI Agent, built and run by n8n-core's own code: what a model
  * is told about the tool, which arguments it fills, and what it gets back.
  */
-import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeHelpers } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { ToolView } from './helpers/ai-agent';
-import { AGENT_NAME, asAiTool, fromAi, TEST_AGENT_TYPE } from './helpers/ai-agent';
+import { askAgentWithTool, asAiTool, fromAi } from './helpers/ai-agent';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { createParameters, useTestBed } from './helpers/flinks-test-bed';
 import { FlinksSession } from '../nodes/Flinks/FlinksSession.node';
@@ -20,38 +19,12 @@ useTestBed((started) => (bed = started));
 
 /** An Agent with Flinks Session as its one tool, named as n8n names a new tool node; the "model" makes `calls`. */
 async function askAgent(parameters: INodeParameters, calls: IDataObject[]): Promise<ToolView> {
-	const tool: INode = {
-		id: 'flinks-tool',
-		name: NodeHelpers.makeNodeName(parameters, toolDescription),
-		type: TOOL_TYPE,
-		typeVersion: bed.engine.typeVersionOf(TOOL_TYPE),
-		position: [220, 200],
+	return await askAgentWithTool(
+		bed.engine,
+		{ type: TOOL_TYPE, description: toolDescription },
 		parameters,
-		credentials: bed.engine.nodeCredentials(),
-	};
-	const agent: INode = {
-		id: 'agent',
-		name: AGENT_NAME,
-		type: TEST_AGENT_TYPE,
-		typeVersion: 1,
-		position: [220, 0],
-		parameters: { calls: JSON.stringify(calls) },
-	};
-	const run = await bed.engine.runWorkflow({
-		items: [{ chatInput: 'a question for the agent' }],
-		nodes: [agent, tool],
-		connections: {
-			[tool.name]: {
-				[NodeConnectionTypes.AiTool]: [
-					[{ node: AGENT_NAME, type: NodeConnectionTypes.AiTool, index: 0 }],
-				],
-			},
-		},
-		first: AGENT_NAME,
-	});
-	const view = run.data.resultData.runData[AGENT_NAME]?.[0]?.data?.main[0]?.[0]?.json;
-	if (!view) throw new Error(`The agent did not run: ${run.data.resultData.error?.message}`);
-	return view as unknown as ToolView;
+		calls,
+	);
 }
 
 const sessionTool = (operation: string, extra: INodeParameters = {}): INodeParameters => ({

@@ -16,8 +16,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
+import { FlinksConnectApi } from '../credentials/FlinksConnectApi.credentials';
 import { FlinksPayApi } from '../credentials/FlinksPayApi.credentials';
 import { FlinksWebhookApi } from '../credentials/FlinksWebhookApi.credentials';
+import { FlinksConnect } from '../nodes/Flinks/FlinksConnect.node';
 import { FlinksSession } from '../nodes/Flinks/FlinksSession.node';
 import { FlinksTrigger } from '../nodes/Flinks/FlinksTrigger.node';
 
@@ -28,10 +30,12 @@ const trigger = new FlinksTrigger();
 const nodes: Array<[string, INodeType]> = [
 	['Flinks Session', session],
 	['Flinks Trigger', trigger],
+	['Flinks Connect', new FlinksConnect()],
 ];
 const credentials: Array<[string, ICredentialType]> = [
 	['Flinks Pay API', new FlinksPayApi()],
 	['Flinks Webhook API', new FlinksWebhookApi()],
+	['Flinks Connect API', new FlinksConnectApi()],
 ];
 
 /** Words Title Case leaves in lower case: articles, conjunctions, short prepositions. */

@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { shorten } from './api/values';
+import { connectDeliveryItems, readConnectDelivery, readConnectSettings } from './trigger/connect';
 import { confirmSession } from './trigger/confirm';
 import { readSettings, triggerProperties } from './trigger/description';
 import type { FlinksEvent } from './trigger/event';
@@ -18,7 +19,11 @@ import type { RepeatKey } from './trigger/repeats';
 import { forgetRepeat, isRepeat } from './trigger/repeats';
 import { testWebhookSecret, webhookSecret } from './trigger/secret';
 import type { RequestHeaders } from './trigger/signature';
-import { checkSignature, describeSignatureProblem } from './trigger/signature';
+import {
+	checkSignature,
+	CONNECT_SIGNATURE_HEADERS,
+	describeSignatureProblem,
+} from './trigger/signature';
 
 /** The parts of n8n's webhook request and response the trigger uses (plain Node.js http). */
 interface DeliveryRequest {
@@ -44,9 +49,9 @@ export class FlinksTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle:
-			'={{ "On " + $parameter["events"].map((event) => event[0].toUpperCase() + event.slice(1)).join(", ") }}',
+			'={{ $parameter["source"] === "connect" ? "On Flinks Connect results" : "On " + $parameter["events"].map((event) => event[0].toUpperCase() + event.slice(1)).join(", ") }}',
 		description:
-			'Starts the workflow when a Flinks Pay session (e-Transfer, EFT or Guaranteed EFT) completes, fails or is cancelled',
+			'Starts the workflow when a Flinks Pay session (e-Transfer, EFT or Guaranteed EFT) completes, fails or is cancelled, or when Flinks Connect sends a bank data result',
 		defaults: { name: 'Flinks Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -86,14 +91,26 @@ export class FlinksTrigger implements INodeType {
 		const response = this.getResponseObject() as unknown as DeliveryResponse;
 		const rawBody = await rawBodyOf(request);
 		const secret = await webhookSecret(this);
-		const signature = checkSignature(rawBody ?? Buffer.alloc(0), request.headers, secret);
-		if (!signature.valid)
-			return refuse(this, response, 401, describeSignatureProblem(signature.problem));
+		const connect = this.getNodeParameter('source', 'pay') === 'connect';
+		const signature = checkSignature(
+			rawBody ?? Buffer.alloc(0),
+			request.headers,
+			secret,
+			connect ? CONNECT_SIGNATURE_HEADERS : undefined,
+		);
+		if (!signature.valid) {
+			const problem =
+				connect && signature.problem === 'missing'
+					? 'The delivery carries no flinks-authenticity-key or X-Flinks-Signature header'
+					: describeSignatureProblem(signature.problem);
+			return refuse(this, response, 401, problem);
+		}
 
 		const body = rawBody && parseEventBody(rawBody);
 		if (!body) return refuse(this, response, 400, 'The delivery body is not a JSON object');
-		const event = readFlinksEvent(body);
 		const settings = readSettings(this);
+		if (connect) return connectResult(this, body, settings.repeatWindowMs);
+		const event = readFlinksEvent(body);
 		const receivedAt = Date.now();
 		const stale = staleEventProblem(event.occurredAt, receivedAt, settings.replayWindowMs);
 		if (stale) return refuse(this, response, 401, stale);
@@ -129,6 +146,35 @@ export class FlinksTrigger implements INodeType {
 		}
 		return { workflowData: [[{ json: confirmedItem(item, confirmation) }]] };
 	}
+}
+
+/**
+ * A Flinks Connect delivery (its signature checked): the items Get Accounts Detail would give, or
+ * the KYC result. Flinks resends up to 10 times, 30 minutes apart: repeats start nothing.
+ */
+function connectResult(
+	ctx: IWebhookFunctions,
+	body: IDataObject,
+	repeatWindowMs: number,
+): IWebhookResponseData {
+	const { responseTypes, output } = readConnectSettings(ctx);
+	const delivery = readConnectDelivery(body);
+	const type = delivery.responseType ?? 'missing';
+	if (!responseTypes.has(type.toLowerCase())) {
+		return acknowledge(ctx, `Not a result this trigger starts on (ResponseType ${shorten(type)})`);
+	}
+	const key = delivery.requestId && {
+		scope: `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().id}`,
+		sessionId: delivery.requestId,
+		status: type,
+	};
+	if (key && repeatWindowMs > 0 && isRepeat(key, repeatWindowMs, Date.now())) {
+		return acknowledge(
+			ctx,
+			`Repeat of the ${shorten(type)} result of request ${shorten(key.sessionId)}`,
+		);
+	}
+	return { workflowData: [connectDeliveryItems(delivery, body, output).map((json) => ({ json }))] };
 }
 
 /** n8n has read the raw body for this node already (version 1 webhooks always are); else read it. */

@@ -12,7 +12,9 @@ import { SAMPLE_SESSIONS, seedSampleSessions } from './sample-sessions';
 import type { CredentialRef, ExecutionResult, WorkflowFile } from './workflows';
 import {
 	cancelWorkflow,
+	connectNodes,
 	credentialFile,
+	EXAMPLE_CONNECT_CREDENTIAL,
 	EXAMPLE_CREDENTIAL,
 	EXAMPLE_WEBHOOK_CREDENTIAL,
 	EXAMPLES,
@@ -82,7 +84,10 @@ describe('examples/', () => {
 			expect(triggerNodes(workflow).length).toBeGreaterThan(0);
 			const nodes = flinksNodes(workflow);
 			const triggers = flinksTriggers(workflow);
-			expect(nodes.length + triggers.length).toBeGreaterThan(0);
+			expect(nodes.length + triggers.length + connectNodes(workflow).length).toBeGreaterThan(0);
+			for (const node of connectNodes(workflow)) {
+				expect(node.credentials).toEqual({ flinksConnectApi: EXAMPLE_CONNECT_CREDENTIAL });
+			}
 			for (const node of nodes) {
 				expect(node.credentials).toEqual({ [CREDENTIAL_TYPE]: EXAMPLE_CREDENTIAL });
 			}

@@ -79,6 +79,8 @@ export const EXAMPLES = {
 	requestCancelIfUnpaid: 'request-payment-cancel-if-unpaid.json',
 	requestAndReact: 'request-payment-react-when-it-ends.json',
 	reconcileMissedWebhooks: 'reconcile-missed-webhooks.json',
+	connectCustomerConnected: 'connect-customer-connected-transactions.json',
+	connectNightly: 'connect-nightly-low-balances.json',
 } as const;
 
 /** The Flinks Trigger's type once n8n loads the package, and its webhook credential. */
@@ -88,6 +90,17 @@ export const EXAMPLE_WEBHOOK_CREDENTIAL: CredentialRef = {
 	id: 'flinksWebhookApiCredential',
 	name: 'Flinks Webhook account',
 };
+
+/** Flinks Connect's node type once n8n loads the package, and the credential its examples reference. */
+export const CONNECT_NODE_TYPE = 'n8n-nodes-flinks.flinksConnect';
+export const EXAMPLE_CONNECT_CREDENTIAL: CredentialRef = {
+	id: 'flinksConnectApiCredential',
+	name: 'Flinks Connect account',
+};
+
+export function connectNodes(workflow: WorkflowFile): WorkflowNode[] {
+	return workflow.nodes.filter((node) => node.type === CONNECT_NODE_TYPE);
+}
 
 /** The credential every example references until the user (or the suite) picks one. */
 export const EXAMPLE_CREDENTIAL: CredentialRef = {

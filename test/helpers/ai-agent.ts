@@ -13,7 +13,9 @@ import { createRequire } from 'node:module';
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	INode,
 	INodeExecutionData,
+	INodeParameters,
 	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
@@ -23,7 +25,10 @@ import {
 	FROM_AI_AUTO_GENERATED_MARKER,
 	jsonParse,
 	NodeConnectionTypes,
+	NodeHelpers,
 } from 'n8n-workflow';
+
+import type { N8nEngine } from './n8n-engine';
 
 /** The part of LangChain's StructuredTool an Agent relies on. */
 interface AgentTool {
@@ -135,3 +140,47 @@ export const testAgent: INodeType = {
 		return [[{ json: view as unknown as IDataObject }]];
 	},
 };
+
+/**
+ * Runs an Agent whose one tool is `tool` (a `<name>Tool` type the engine knows), named as n8n names
+ * a new tool node; the "model" makes `calls`. Returns what the Agent saw and got.
+ */
+export async function askAgentWithTool(
+	engine: N8nEngine,
+	tool: { type: string; description: INodeTypeDescription },
+	parameters: INodeParameters,
+	calls: IDataObject[],
+): Promise<ToolView> {
+	const toolNode: INode = {
+		id: 'flinks-tool',
+		name: NodeHelpers.makeNodeName(parameters, tool.description),
+		type: tool.type,
+		typeVersion: engine.typeVersionOf(tool.type),
+		position: [220, 200],
+		parameters,
+		credentials: engine.nodeCredentials(),
+	};
+	const agent: INode = {
+		id: 'agent',
+		name: AGENT_NAME,
+		type: TEST_AGENT_TYPE,
+		typeVersion: 1,
+		position: [220, 0],
+		parameters: { calls: JSON.stringify(calls) },
+	};
+	const run = await engine.runWorkflow({
+		items: [{ chatInput: 'a question for the agent' }],
+		nodes: [agent, toolNode],
+		connections: {
+			[toolNode.name]: {
+				[NodeConnectionTypes.AiTool]: [
+					[{ node: AGENT_NAME, type: NodeConnectionTypes.AiTool, index: 0 }],
+				],
+			},
+		},
+		first: AGENT_NAME,
+	});
+	const view = run.data.resultData.runData[AGENT_NAME]?.[0]?.data?.main[0]?.[0]?.json;
+	if (!view) throw new Error(`The agent did not run: ${run.data.resultData.error?.message}`);
+	return view as unknown as ToolView;
+}

@@ -3,6 +3,8 @@ import { randomBytes, randomUUID } from 'crypto';
 import http from 'http';
 import type { AddressInfo, Socket } from 'net';
 
+import type { ConnectOptions } from './fake-flinks-connect';
+import { FakeConnect } from './fake-flinks-connect';
 import type { EftFeatures, EftSessionState } from './fake-flinks-eft';
 import {
 	EFT_CODES,
@@ -75,7 +77,10 @@ export interface RecordedRequest {
 	path: string;
 	/** Raw request target, query string included. */
 	url: string;
-	/** Lower-cased names; `authorization` is replaced by `Basic <redacted>` / `Bearer <redacted>`. */
+	/**
+	 * Lower-cased names; `authorization` is replaced by `Basic <redacted>` / `Bearer <redacted>`,
+	 * Connect's `flinks-auth-key` and `x-api-key` by `<redacted>`.
+	 */
 	headers: Record<string, string>;
 	/** Form bodies have `Username` and `Password` values replaced by `<redacted>`. */
 	body: string;
@@ -143,6 +148,8 @@ export interface FakeFlinksServerOptions {
 	singleUseTokenForCreate?: boolean;
 	/** The client's EFT features; both on by default. */
 	eftFeatures?: Partial<EftFeatures>;
+	/** How Flinks Connect (under /v3/) behaves. */
+	connect?: ConnectOptions;
 }
 
 export interface RequestFilter {
@@ -223,6 +230,8 @@ export class FakeFlinksServer {
 	/** The customer's side of EFT sessions (bank connection, name match, guarantee, PAD). */
 	readonly eft = new FakeEftFlow((id) => this.session(id));
 	readonly eftFeatures: EftFeatures;
+	/** Flinks Connect (bank account data), answered under /v3/{customerId}/BankingServices. */
+	readonly connect: FakeConnect;
 
 	private readonly server: http.Server;
 	private readonly sockets = new Set<Socket>();
@@ -266,6 +275,7 @@ export class FakeFlinksServer {
 		this.terminalCancelStatus = options.terminalCancelStatus ?? 400;
 		this.singleUseTokenForCreate = options.singleUseTokenForCreate ?? true;
 		this.eftFeatures = { regularEft: true, guaranteedEft: true, ...options.eftFeatures };
+		this.connect = new FakeConnect(options.connect);
 
 		server.on('connection', (socket) => {
 			this.sockets.add(socket);
@@ -533,6 +543,8 @@ export class FakeFlinksServer {
 	private route(context: RequestContext): Reply {
 		const { method, path } = context;
 		if (path === EXCHANGE_PATH && method === 'POST') return this.authorize(context);
+		const connectReply = this.connect.route(context);
+		if (connectReply) return jsonReply(connectReply.status, connectReply.body);
 		if (!path.startsWith('/api/v2/')) return notFoundReply();
 
 		const authentication = this.authenticate(context.headers);
@@ -782,6 +794,10 @@ function redactHeaders(headers: http.IncomingHttpHeaders): Record<string, string
 	for (const [name, value] of Object.entries(headers)) {
 		if (value === undefined) continue;
 		redacted[name] = Array.isArray(value) ? value.join(', ') : value;
+	}
+	// Flinks Connect's secret key, authorize tokens and API key.
+	for (const name of ['flinks-auth-key', 'x-api-key']) {
+		if (redacted[name] !== undefined) redacted[name] = '<redacted>';
 	}
 	if (redacted.authorization !== undefined) {
 		const scheme = /^(\S+)\s/.exec(redacted.authorization)?.[1];

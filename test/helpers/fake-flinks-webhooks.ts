@@ -8,8 +8,11 @@ import type { FakeFlinksServer, SessionStatus } from './fake-flinks-server';
  * and what Get Details answers agree, as they would at Flinks.
  */
 
-/** `flinks`: `X-Flinks-Signature: <base64>`; `webhook`: `X-Webhook-Signature: sha256=<HEX>`. */
-export type SignatureForm = 'flinks' | 'webhook';
+/**
+ * `flinks`: `X-Flinks-Signature: <base64>`; `webhook`: `X-Webhook-Signature: sha256=<HEX>`;
+ * `connect`: Flinks Connect's `flinks-authenticity-key: <base64>`.
+ */
+export type SignatureForm = 'flinks' | 'webhook' | 'connect';
 
 export interface DeliverOptions {
 	/** Default `webhook`; `none` sends no signature header. */
@@ -40,6 +43,7 @@ export function signatureHeaders(
 ): Record<string, string> {
 	const digest = createHmac('sha256', secret).update(rawBody).digest();
 	if (form === 'flinks') return { 'X-Flinks-Signature': digest.toString('base64') };
+	if (form === 'connect') return { 'flinks-authenticity-key': digest.toString('base64') };
 	const hex = digest.toString('hex');
 	return { 'X-Webhook-Signature': `sha256=${lowerCaseHex ? hex : hex.toUpperCase()}` };
 }

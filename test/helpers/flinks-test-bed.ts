@@ -43,15 +43,23 @@ export async function startTestBed(
  * after it, n8n-core shut down after the file. `restart` swaps in a bed with other options.
  */
 export function useTestBed(onStart: (bed: FlinksTestBed) => void) {
-	let current: FlinksTestBed | undefined;
-	const restart = async (options?: FakeFlinksServerOptions, credentialOverrides?: IDataObject) => {
+	return useFreshBed(startTestBed, onStart);
+}
+
+/** useTestBed for any bed around a fake server (Pay's, Connect's): `start` makes one. */
+export function useFreshBed<Bed extends { server: FakeFlinksServer }, Args extends unknown[]>(
+	start: (...args: Args) => Promise<Bed>,
+	onStart: (bed: Bed) => void,
+) {
+	let current: Bed | undefined;
+	const restart = async (...args: Args) => {
 		await current?.server.stop();
-		current = await startTestBed(options, credentialOverrides);
+		current = await start(...args);
 		onStart(current);
 		return current;
 	};
 	beforeEach(async () => {
-		await restart();
+		await restart(...([] as unknown[] as Args));
 	});
 	afterEach(async () => {
 		await current?.server.stop();

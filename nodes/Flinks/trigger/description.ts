@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties, IWebhookFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { booleanFrom, describeValue, numberFrom } from '../api/values';
+import { outputOptions } from '../connect/fields';
 
 /** The statuses Flinks sends webhooks for, as `normalizeStatus` spells them. */
 const EVENT_STATUSES = { cancelled: 'Cancelled', completed: 'Completed', failed: 'Failed' };
@@ -19,10 +20,57 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Flinks Connect',
+				value: 'connect',
+				description:
+					"Bank data results: GetAccountsDetail and KYC (one webhook URL per Flinks instance, switched on by Flinks support; signed with 'flinks-authenticity-key')",
+			},
+			{
+				name: 'Flinks Pay',
+				value: 'pay',
+				description: 'Payment sessions that completed, failed or were cancelled',
+			},
+		],
+		default: 'pay',
+		description: 'Which Flinks product sends the webhooks to this trigger',
+	},
 	// n8n names a trigger's event choice 'Trigger On', without a tooltip; each event says what it is.
 	{
 		displayName: 'Trigger On',
+		name: 'connectEvents',
+		type: 'multiOptions',
+		options: [
+			{
+				name: 'Accounts Detail',
+				value: 'accountsDetail',
+				description: "A GetAccountsDetail result: the customer's accounts and transactions",
+			},
+			{ name: 'KYC', value: 'kyc', description: 'A KYC result about the account holder' },
+		],
+		default: ['accountsDetail'],
+		displayOptions: { show: { source: ['connect'] } },
+	},
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		options: outputOptions,
+		default: 'accounts',
+		description:
+			'How an Accounts Detail result becomes items, as in Flinks Connect › Get Accounts Detail',
+		displayOptions: { show: { source: ['connect'] } },
+	},
+	{
+		displayName: 'Trigger On',
 		name: 'events',
+		displayOptions: { show: { source: ['pay'] } },
 		type: 'multiOptions',
 		options: [
 			{
@@ -38,6 +86,7 @@ export const triggerProperties: INodeProperties[] = [
 	{
 		displayName: 'Confirm With Flinks',
 		name: 'confirmWithFlinks',
+		displayOptions: { show: { source: ['pay'] } },
 		type: 'boolean',
 		default: false,
 		description:

@@ -1,7 +1,10 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
 /** The two headers Flinks documents; Node.js lower-cases header names. */
-const SIGNATURE_HEADERS = ['x-flinks-signature', 'x-webhook-signature'] as const;
+const SIGNATURE_HEADERS = ['x-flinks-signature', 'x-webhook-signature'];
+
+/** Flinks Connect's webhooks: base64 in flinks-authenticity-key (older page) or X-Flinks-Signature. */
+export const CONNECT_SIGNATURE_HEADERS = ['flinks-authenticity-key', 'x-flinks-signature'];
 
 const DIGEST_BYTES = 32;
 const HEX_DIGEST = /^[0-9a-f]{64}$/i;
@@ -24,10 +27,9 @@ export function checkSignature(
 	rawBody: Buffer,
 	headers: RequestHeaders,
 	secret: string,
+	headerNames: string[] = SIGNATURE_HEADERS,
 ): SignatureCheck {
-	const presented = SIGNATURE_HEADERS.map((name) => headers[name]).filter(
-		(value) => value !== undefined,
-	);
+	const presented = headerNames.map((name) => headers[name]).filter((value) => value !== undefined);
 	if (presented.length === 0) return { valid: false, problem: 'missing' };
 
 	const expected = createHmac('sha256', secret).update(rawBody).digest();
