@@ -28,6 +28,8 @@ import { N8nEngine, NODE_NAME, shutdownN8nEngine } from '../test/helpers/n8n-eng
 import { BaselineCancel } from './bench/baseline-node';
 import { EXCHANGE_PATH, median } from './bench/bench-support';
 import { runPerItemBench } from './bench/per-item';
+import type { BulkRow } from './bench/bulk-rows';
+import { bulkRuns, bulkTable, ratioToLimit, runBulkRow } from './bench/bulk-rows';
 
 // tsx resolves the extensionless 'FlinksSession.node' to FlinksSession.node.json (the codex) first.
 const { FlinksSession } =
@@ -94,7 +96,7 @@ class Bench {
 		return new Bench(server, engine);
 	}
 
-	private static credentialsFor(server: FakeFlinksServer): ICredentialDataDecryptedObject {
+	static credentialsFor(server: FakeFlinksServer): ICredentialDataDecryptedObject {
 		return {
 			environment: 'custom',
 			baseUrl: server.baseUrl,
@@ -348,11 +350,47 @@ async function engineBench(): Promise<void> {
 	}
 }
 
-/** BENCH_ONLY=engine or BENCH_ONLY=per-item runs one part; by default both, the engine runs first. */
+/**
+ * Month-end rows (issue 25): bulk Creates and Confirm Guarantee decisions in one execution. Needs
+ * no n8n install: the Flinks Session node runs alone in the engine.
+ */
+async function bulkBench(): Promise<void> {
+	log(
+		`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}; month-end rows`,
+	);
+	const server = await FakeFlinksServer.start();
+	const engine = new N8nEngine({
+		nodeTypes: { flinksSession: new FlinksSession() },
+		credentialTypes: [new FlinksPayApi()],
+		credentials: Bench.credentialsFor(server),
+	});
+	await server.stop();
+	const rows: BulkRow[] = [];
+	try {
+		for (const spec of bulkRuns()) {
+			const row = await runBulkRow(engine, spec, Bench.credentialsFor);
+			log(
+				`  ${row.run}: ${(row.wallMs / 1000).toFixed(2)} s (× ${ratioToLimit(row)}), peak ${row.peakInFlight} in flight`,
+			);
+			rows.push(row);
+		}
+	} finally {
+		await shutdownN8nEngine();
+	}
+	log('');
+	log(bulkTable(rows));
+}
+
+/** BENCH_ONLY=engine, per-item or bulk runs one part; by default all, the engine first. */
 async function main(): Promise<void> {
 	const only = process.env.BENCH_ONLY ?? '';
-	if (!['', 'engine', 'per-item'].includes(only)) {
-		throw new Error(`BENCH_ONLY is "${only}"; use engine or per-item`);
+	if (!['', 'engine', 'per-item', 'bulk'].includes(only)) {
+		throw new Error(`BENCH_ONLY is "${only}"; use engine, per-item or bulk`);
+	}
+	if (only === 'bulk') return await bulkBench();
+	if (only === '') {
+		await bulkBench();
+		log('');
 	}
 	if (only !== 'per-item') await engineBench();
 	if (only !== 'engine') {

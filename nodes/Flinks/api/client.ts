@@ -209,7 +209,7 @@ export class FlinksClient {
 		ticket: TokenTicket,
 		item: ItemContext,
 	): Promise<{ ticket?: TokenTicket; attempt: Attempt }> {
-		await this.takePlace(item, false);
+		await this.takePlace(item, false, false);
 		try {
 			const deadline = new Deadline(this.policy.timeoutMs, this.signal);
 			const exchanged = await this.tokens.exchangeOwn(ticket, deadline);
@@ -261,9 +261,14 @@ export class FlinksClient {
 	 * that must not take effect twice first lets the answer that freed the place be judged: in
 	 * "Stop Workflow" mode, no create or decision leaves after another one failed.
 	 */
-	private async takePlace(item: ItemContext, judgeFreedAnswer: boolean): Promise<void> {
+	private async takePlace(
+		item: ItemContext,
+		judgeFreedAnswer: boolean,
+		holdsOwnToken: boolean,
+	): Promise<void> {
 		try {
-			await this.window.acquire(this.signal);
+			// A call holding its own token goes before new exchanges: few tokens wait unused.
+			await this.window.acquire(this.signal, holdsOwnToken);
 			if (judgeFreedAnswer) await sleep(0);
 		} catch {
 			throw notSentError(this.node, item);
@@ -282,7 +287,7 @@ export class FlinksClient {
 		ticket: TokenTicket,
 		item: ItemContext,
 	): Promise<Attempt | undefined> {
-		await this.takePlace(item, call.idempotent === false);
+		await this.takePlace(item, call.idempotent === false, ticket.exclusive === true);
 		if (!this.tokens.isCurrent(ticket)) {
 			this.window.release();
 			return undefined;
