@@ -55,6 +55,28 @@ describe('Stop during creates and guarantee decisions', () => {
 		30_000,
 	);
 
+	it('Stop in a bulk Create names every session created and every create on the wire', async () => {
+		bed.server.setLatency(100);
+		const items = Array.from({ length: 60 }, (_, n) => customer(n));
+		const run = await bed.engine.run({
+			items,
+			parameters: createParameters(),
+			onError: 'continueRegularOutput',
+			onStarted: (execution) => atNthRequest(bed.server, CREATES, 12, () => execution.cancel()),
+		});
+		// Creates on the wire at the Stop still reach Flinks after their latency.
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const { error, log } = readable(run.error);
+		const held = bed.server.allSessions();
+		expect(held.length).toBeGreaterThanOrEqual(12);
+		for (const session of held) {
+			const named = [session.sessionId, `Reference ID ${String(session.referenceId)}`];
+			expect(named.some((name) => error.includes(name))).toBe(true);
+			expect(named.some((name) => log.includes(name))).toBe(true);
+		}
+		expect(error).not.toContain('item -1');
+	}, 30_000);
+
 	it('one create on the wire at the Stop is named, never "item -1"', async () => {
 		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 5000 });
 		const run = await bed.engine.run({
