@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import {
@@ -65,7 +66,7 @@ describe('Stop during creates and guarantee decisions', () => {
 			onStarted: (execution) => atNthRequest(bed.server, CREATES, 12, () => execution.cancel()),
 		});
 		// Creates on the wire at the Stop still reach Flinks after their latency.
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		await sleep(300);
 		const { error, log } = readable(run.error);
 		const held = bed.server.allSessions();
 		expect(held.length).toBeGreaterThanOrEqual(12);
