@@ -11,6 +11,7 @@ import path from 'path';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -22,13 +23,15 @@ import type {
 import { FlinksPayApi } from '../credentials/FlinksPayApi.credentials';
 import { defaultN8nVersion, ensureN8n } from '../test/e2e/n8n-install';
 import { FakeFlinksServer } from '../test/helpers/fake-flinks-server';
-import { cancelParameters } from '../test/helpers/flinks-test-bed';
+import { cancelParameters, customer } from '../test/helpers/flinks-test-bed';
 import type { RunResult } from '../test/helpers/n8n-engine';
-import { N8nEngine, NODE_NAME, shutdownN8nEngine } from '../test/helpers/n8n-engine';
+import { N8nEngine, NODE_NAME, shutdownN8nEngine, TRIGGER_NAME } from '../test/helpers/n8n-engine';
 import { BaselineCancel } from './bench/baseline-node';
 import { EXCHANGE_PATH, median } from './bench/bench-support';
 import { runConnectBench } from './bench/connect';
 import { runPerItemBench } from './bench/per-item';
+import type { BulkRow } from './bench/bulk-rows';
+import { bulkRuns, bulkTable, ratioToLimit, runBulkRow } from './bench/bulk-rows';
 
 // tsx resolves the extensionless 'FlinksSession.node' to FlinksSession.node.json (the codex) first.
 const { FlinksSession } =
@@ -95,7 +98,7 @@ class Bench {
 		return new Bench(server, engine);
 	}
 
-	private static credentialsFor(server: FakeFlinksServer): ICredentialDataDecryptedObject {
+	static credentialsFor(server: FakeFlinksServer): ICredentialDataDecryptedObject {
 		return {
 			environment: 'custom',
 			baseUrl: server.baseUrl,
@@ -196,6 +199,92 @@ class Bench {
 	async httpRequest(run: string, options: INodeParameters): Promise<Row> {
 		const parameters = await this.httpRequestParameters(options);
 		return await this.measure(run, 'httpRequest', () => parameters, 1);
+	}
+
+	/** The month-end rows, each on a fresh server of its own. */
+	async bulkRows(): Promise<BulkRow[]> {
+		const rows: BulkRow[] = [];
+		for (const spec of bulkRuns()) {
+			const row = await runBulkRow(this.engine, spec, Bench.credentialsFor);
+			log(
+				`  ${row.run}: ${(row.wallMs / 1000).toFixed(2)} s (× ${ratioToLimit(row)}), peak ${row.peakInFlight} in flight`,
+			);
+			rows.push(row);
+		}
+		return rows;
+	}
+
+	/**
+	 * What a user builds for month-end creates without this package: HTTP Request authorize, then
+	 * HTTP Request create, per item, default options (issue 25). 200 creates, 50 ms, 429 above 10
+	 * API calls in flight (token requests their own 10). Returns the figures as a line.
+	 */
+	async httpRequestCreates(): Promise<string> {
+		const count = 200;
+		const latencyMs = 50;
+		this.server.reset();
+		this.server.setLatency(latencyMs);
+		this.server.setMaxInFlight(SERVER_LIMIT, '1', 'api');
+		this.server.setMaxTokenRequestsInFlight(SERVER_LIMIT);
+		const before = this.server.allSessions().length;
+		const basic = Buffer.from(`${this.server.clientId}:${this.server.clientSecret}`).toString(
+			'base64',
+		);
+		const trigger = (field: string) => `$("${TRIGGER_NAME}").item.json.${field}`;
+		const node = (name: string, parameters: INodeParameters, x: number) => ({
+			id: name,
+			name,
+			type: 'httpRequest',
+			typeVersion: 4.2,
+			position: [x, 0] as [number, number],
+			parameters,
+			onError: 'continueRegularOutput' as const,
+		});
+		const authorize = node(
+			'Authorize',
+			{
+				method: 'POST',
+				url: `${this.server.baseUrl}${EXCHANGE_PATH}`,
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'Authorization', value: `Basic ${basic}` }] },
+				sendBody: true,
+				contentType: 'form-urlencoded',
+				bodyParameters: { parameters: [{ name: 'grant_type', value: 'client_credentials' }] },
+				options: {},
+			},
+			200,
+		);
+		const create = node(
+			'Create',
+			{
+				method: 'POST',
+				url: `${this.server.baseUrl}/api/v2/sessions`,
+				sendHeaders: true,
+				headerParameters: {
+					parameters: [{ name: 'Authorization', value: '={{ "Bearer " + $json.access_token }}' }],
+				},
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody: `={{ JSON.stringify({ referenceId: ${trigger('orderId')}, type: "e-Transfer", direction: "DEBIT", currency: "CAD", amount: ${trigger('amount')}, payor: { firstName: ${trigger('firstName')}, lastName: ${trigger('lastName')}, email: ${trigger('email')} } }) }}`,
+				options: {},
+			},
+			400,
+		);
+		const started = performance.now();
+		const run = await this.engine.runWorkflow({
+			items: Array.from({ length: count }, (_, n) => customer(n)),
+			nodes: [authorize, create],
+			connections: {
+				Authorize: { main: [[{ node: 'Create', type: NodeConnectionTypes.Main, index: 0 }]] },
+			},
+			first: 'Authorize',
+		});
+		const wallMs = performance.now() - started;
+		const output = run.data.resultData.runData.Create?.[0]?.data?.main[0] ?? [];
+		const created = this.server.allSessions().length - before;
+		const failed = output.filter((item) => item.json.error !== undefined).length;
+		const physicalMs = (count * latencyMs) / SERVER_LIMIT + latencyMs;
+		return `| HTTP Request authorize + HTTP Request create per item (default options), ${count} items, ${latencyMs} ms, 429 above ${SERVER_LIMIT} API calls | ${(wallMs / 1000).toFixed(2)} s | ${(physicalMs / 1000).toFixed(2)} s | ${(wallMs / physicalMs).toFixed(2)} | ${count - failed} | ${failed} | ${created} | — | ${this.server.peakApiCallsInFlight} | ${this.server.count({ path: EXCHANGE_PATH })} | ${this.server.requests.filter((request) => request.status === 429).length} |`;
 	}
 
 	/**
@@ -349,11 +438,37 @@ async function engineBench(): Promise<void> {
 	}
 }
 
-/** BENCH_ONLY=engine, per-item or connect runs one part; by default all, the engine runs first. */
+/**
+ * Month-end rows (issue 25): bulk Creates and Confirm Guarantee decisions in one execution, the
+ * Flinks Session node alone in the engine; then the same creates as a user builds them with n8n's
+ * HTTP Request node (from the pinned n8n install).
+ */
+async function bulkBench(): Promise<void> {
+	const { type: httpRequest, version } = await loadHttpRequestNode();
+	log(
+		`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, HTTP Request from ${version}; month-end rows`,
+	);
+	const bench = await Bench.start(httpRequest);
+	try {
+		const rows = await bench.bulkRows();
+		log('');
+		log(bulkTable(rows));
+		log(await bench.httpRequestCreates());
+	} finally {
+		await bench.stop();
+	}
+}
+
+/** BENCH_ONLY=engine, per-item, bulk or connect runs one part; by default all, the bulk rows first. */
 async function main(): Promise<void> {
 	const only = process.env.BENCH_ONLY ?? '';
-	if (!['', 'engine', 'per-item', 'connect'].includes(only)) {
-		throw new Error(`BENCH_ONLY is "${only}"; use engine, per-item or connect`);
+	if (!['', 'engine', 'per-item', 'bulk', 'connect'].includes(only)) {
+		throw new Error(`BENCH_ONLY is "${only}"; use engine, per-item, bulk or connect`);
+	}
+	if (only === 'bulk') return await bulkBench();
+	if (only === '') {
+		await bulkBench();
+		log('');
 	}
 	if (only === 'connect') return await runConnectBench(log);
 	if (only !== 'per-item') await engineBench();

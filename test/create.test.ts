@@ -133,8 +133,30 @@ describe('single-use tokens', () => {
 		const refused = bed.server.requests.filter((r) => r.path === CREATES.path && r.status === 401);
 		expect(refused).toHaveLength(0);
 		expect(bed.server.count(CREATES)).toBe(5);
-		// Creates go one at a time even when the node runs items concurrently: parallel ones would race for one fresh token.
-		expect(bed.server.peakInFlight).toBe(1);
+	});
+
+	it('runs creates concurrently, each with its own token, exchanged while other creates are on the wire', async () => {
+		bed.server.setLatency(50);
+		const items = Array.from({ length: 24 }, (_, n) => customer(n));
+		const run = await bed.engine.run({ items, parameters: createParameters() });
+
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => item.json.referenceId)).toEqual(
+			items.map((item) => item.orderId),
+		);
+		expect(bed.server.peakApiCallsInFlight).toBeGreaterThan(1);
+		expect(bed.server.count(AUTHORIZE)).toBe(24);
+		// No token met a create before: Flinks never refused one as spent.
+		expect(bed.server.requests.filter((r) => r.path === CREATES.path && r.status === 401)).toEqual(
+			[],
+		);
+		const arrivals = (filter: typeof AUTHORIZE) =>
+			bed.server.requests
+				.filter((r) => r.method === 'POST' && r.path === filter.path)
+				.map((r) => r.at);
+		const creates = arrivals(CREATES);
+		// Token requests overlap the creates, not all before them.
+		expect(arrivals(AUTHORIZE).some((at) => at > Math.min(...creates))).toBe(true);
 	});
 
 	it('renews the token once at the start of the next execution too, since the stored one is spent', async () => {

@@ -782,12 +782,12 @@ describe('fault matrix: creates, stops, amounts and trigger deliveries', () => {
 		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 5000 });
 		const run = await bed.engine.run({
 			items: [customer(1), customer(2), customer(3)],
-			parameters: createParameters(),
+			parameters: createParameters({ options: { concurrency: 1 } }),
 			onStarted: (execution) => atNthRequest(bed!.server, CREATES, 2, () => execution.cancel()),
 		});
 		const described = `${run.error?.description ?? ''}`;
 		const created = bed.server.allSessions();
-		const row = scenarioRow('Stop while the 2nd of 3 creates is on the wire', {
+		const row = scenarioRow('Stop while the 2nd of 3 creates is on the wire (Concurrency 1)', {
 			items: 3,
 			// Sessions Flinks holds that the error neither names nor calls possibly created.
 			lost: created.filter(
@@ -935,4 +935,119 @@ describe('secrets under faults', () => {
 		expect(visible).not.toMatch(/Basic [A-Za-z0-9+/=]{16,}/);
 		expect(visible).not.toMatch(/Bearer [0-9a-f-]{36}/i);
 	});
+});
+
+/** One fault mixed into a batch of concurrent creates, and what must hold whatever it hits. */
+interface CreateFaultCase {
+	fault: string;
+	arrange: (bed: FlinksTestBed) => void;
+	options?: IDataObject;
+}
+
+const CONCURRENT_CREATES = 200;
+
+const createFaultCases: CreateFaultCase[] = [
+	{
+		fault: '429 burst (20 creates, Retry-After: 0)',
+		arrange: ({ server }) =>
+			server.injectFault({ ...CREATES, kind: 'status', status: 429, retryAfter: '0', times: 20 }),
+	},
+	{
+		fault: '5xx: 5 after Flinks created (502), 5 before (503)',
+		arrange: ({ server }) => {
+			server.injectFault({ ...CREATES, kind: 'applyThenFail', status: 502, times: 5 });
+			server.injectFault({ ...CREATES, kind: 'status', status: 503, times: 5 });
+		},
+	},
+	{
+		fault: 'resets: 5 before Flinks created, 5 after',
+		arrange: ({ server }) => {
+			server.injectFault({ ...CREATES, kind: 'reset', times: 5 });
+			server.injectFault({ ...CREATES, kind: 'applyThenReset', times: 5 });
+		},
+	},
+	{
+		fault: 'trickling answers past the Timeout (3 creates, Timeout 1 s)',
+		arrange: ({ server }) =>
+			server.injectFault({ ...CREATES, kind: 'trickle', everyMs: 100, times: 3 }),
+		options: { timeout: 1000 },
+	},
+	{
+		fault: 'token endpoint rate-limits (401 TOO_MANY_REQUESTS above 3 in flight, 10 more)',
+		arrange: ({ server }) => {
+			server.setMaxTokenRequestsInFlight(3);
+			server.injectFault({ ...AUTHORIZE, kind: 'tooManyRequests401', times: 10 });
+		},
+	},
+	{
+		fault: 'all of the above, 429 above 10 API calls in flight, 5 ms answers',
+		arrange: ({ server }) => {
+			server.setLatency(5);
+			server.setMaxInFlight(10, '0', 'api');
+			server.setMaxTokenRequestsInFlight(5);
+			server.injectFault({ ...CREATES, kind: 'status', status: 429, retryAfter: '0', times: 10 });
+			server.injectFault({ ...CREATES, kind: 'applyThenFail', status: 502, times: 3 });
+			server.injectFault({ ...CREATES, kind: 'status', status: 503, times: 3 });
+			server.injectFault({ ...CREATES, kind: 'reset', times: 3 });
+			server.injectFault({ ...CREATES, kind: 'applyThenReset', times: 3 });
+			server.injectFault({ ...CREATES, kind: 'trickle', everyMs: 100, times: 2 });
+			server.injectFault({ ...AUTHORIZE, kind: 'tooManyRequests401', times: 5 });
+		},
+		options: { timeout: 1000 },
+	},
+];
+
+describe(`fault matrix: ${CONCURRENT_CREATES} concurrent creates`, () => {
+	it.each(createFaultCases)(
+		'$fault: every session Flinks holds is reported, none twice, every item once in order',
+		async ({ fault, arrange, options }) => {
+			bed = await startTestBed();
+			arrange(bed);
+			const items = Array.from({ length: CONCURRENT_CREATES }, (_, n) => customer(n));
+			const started = Date.now();
+			const run = await bed.engine.run({
+				items,
+				parameters: createParameters({ options: options ?? {} }),
+				onError: 'continueRegularOutput',
+			});
+			const seconds = (Date.now() - started) / 1000;
+			// Trickled answers finish at the fake after the node gave up on them.
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			expect(run.error).toBeUndefined();
+			expect(run.items.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+			const held = bed.server.allSessions();
+			const references = held.map((session) => session.referenceId);
+			expect(new Set(references).size).toBe(references.length);
+			const created = run.items.filter((item) => !('error' in item.json));
+			const uncertain = run.items.filter((item) =>
+				/may have been created/.test(String(item.json.error ?? '')),
+			);
+			const heldIds = new Set(held.map((session) => session.sessionId));
+			for (const item of created) expect(heldIds.has(String(item.json.sessionId))).toBe(true);
+			// A session Flinks holds is either reported created or its item says it may have been.
+			const reported = new Set([
+				...created.map((item) => String(item.json.referenceId)),
+				...uncertain.map((item) =>
+					String(items[(item.pairedItem as { item: number }).item].orderId),
+				),
+			]);
+			const unreported = held.filter((session) => !reported.has(String(session.referenceId)));
+			// No create reused a token: Flinks never refused one as already used.
+			const refused = bed.server.requests.filter(
+				(request) => request.path === '/api/v2/sessions' && request.status === 401,
+			);
+			const row = scenarioRow(`${CONCURRENT_CREATES} concurrent creates, ${fault}`, {
+				items: CONCURRENT_CREATES,
+				lost: unreported.length,
+				retries: bed.server.count(CREATES) - CONCURRENT_CREATES,
+				authorize: bed.server.count(AUTHORIZE),
+				failedItems: run.items.length - created.length,
+				seconds,
+			});
+			expect(row.lost).toBe(0);
+			expect(refused).toEqual([]);
+			expect(created.length + uncertain.length).toBeGreaterThanOrEqual(held.length);
+		},
+		60_000,
+	);
 });

@@ -168,11 +168,14 @@ describe('nothing hangs', () => {
 });
 
 describe('Create in "Stop Workflow" mode', () => {
-	it('sends no further create once one fails, and lists every session already created', async () => {
+	it('one at a time, sends no further create once one fails, and lists every session already created', async () => {
 		// Flinks refuses the third customer's address (no dotted domain); the node only checks its shape.
 		const customers = [1, 2, 3, 4, 5].map(customer);
 		customers[2].email = 'jane@localhost';
-		const run = await bed.engine.run({ items: customers, parameters: createParameters() });
+		const run = await bed.engine.run({
+			items: customers,
+			parameters: createParameters({ options: { concurrency: 1 } }),
+		});
 
 		expect(run.error?.message).toMatch(/^Creating a session: Flinks answered HTTP 400/);
 		expect(run.error?.context.itemIndex).toBe(2);
@@ -187,6 +190,23 @@ describe('Create in "Stop Workflow" mode', () => {
 				`${session.sessionId} (reference ${String(session.referenceId)})`,
 			);
 		}
+	});
+
+	it('concurrently, lists every session created, those sent beside the failed one included', async () => {
+		const customers = Array.from({ length: 40 }, (_, n) => customer(n));
+		customers[10].email = 'jane@localhost';
+		const run = await bed.engine.run({ items: customers, parameters: createParameters() });
+
+		expect(run.error?.context.itemIndex).toBe(10);
+		const created = bed.server.allSessions();
+		expect(created.length).toBeGreaterThanOrEqual(10);
+		for (const session of created) {
+			expect(run.error?.description).toContain(
+				`${session.sessionId} (reference ${String(session.referenceId)})`,
+			);
+		}
+		// No create starts once the failure is known: fewer sent than the batch.
+		expect(bed.server.count(CREATES)).toBeLessThan(customers.length);
 	});
 });
 

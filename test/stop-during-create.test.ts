@@ -6,14 +6,14 @@ let bed: FlinksTestBed;
 
 useTestBed((started) => (bed = started));
 
-describe('Stop while a Create is on the wire', () => {
+describe('Stop while a Create is on the wire, one at a time (Concurrency 1)', () => {
 	it('names the sessions already created and says the one on the wire may have been created', async () => {
 		// The second create is slow to answer: Stop is pressed while it is with Flinks.
 		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 1000 });
 		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 5000 });
 		const run = await bed.engine.run({
 			items: [customer(1), customer(2), customer(3)],
-			parameters: createParameters(),
+			parameters: createParameters({ options: { concurrency: 1 } }),
 			onStarted: (execution) =>
 				atNthRequest(bed.server, CREATES, 2, () => {
 					execution.cancel();
@@ -39,7 +39,7 @@ describe('Stop while a Create is on the wire', () => {
 		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 5000 });
 		const run = await bed.engine.run({
 			items: [customer(1), customer(2), customer(3)],
-			parameters: createParameters(),
+			parameters: createParameters({ options: { concurrency: 1 } }),
 			onError: 'continueRegularOutput',
 			onStarted: (execution) =>
 				atNthRequest(bed.server, CREATES, 2, () => {

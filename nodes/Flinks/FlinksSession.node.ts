@@ -4,12 +4,12 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import type { SessionChange } from './actions';
 import { isSessionOperation, sessionDescription, sessionOperations } from './actions';
 import type { SessionOptions } from './actions/fields';
 import { readSessionOptions } from './actions/fields';
+import { asNodeError, RunReport } from './actions/runReport';
 import { runItems } from './api/concurrency';
 import { FlinksClient } from './api/client';
 import { CREDENTIAL_TYPE } from './api/credential';
@@ -61,15 +61,14 @@ export class FlinksSession implements INodeType {
 		let client: FlinksClient;
 		try {
 			options = readSessionOptions(this);
-			client = await FlinksClient.open(this, options.request, operation.oneAtATime);
+			client = await FlinksClient.open(this, options.request);
 		} catch (error) {
 			// Options and credential apply to every item: with Continue On Fail, every item says so.
 			if (!continueOnFail) throw new NodeOperationError(this.getNode(), error as Error);
 			const message = (error as Error).message;
 			return [items.map((_item, item) => ({ json: { error: message }, pairedItem: { item } }))];
 		}
-		const results: Array<INodeExecutionData | undefined> = new Array(items.length);
-		let failure: ItemFailure | undefined;
+		const report = new RunReport(this, items.length, operation.changes);
 
 		// Items run concurrently; each result lands at its own index, so order and pairing hold.
 		await runItems(
@@ -77,97 +76,23 @@ export class FlinksSession implements INodeType {
 			client.itemsInProgress,
 			async (itemIndex) => {
 				try {
-					const json = await operation.run(this, client, itemIndex, options);
-					results[itemIndex] = { json, pairedItem: { item: itemIndex } };
+					report.succeeded(itemIndex, await operation.run(this, client, itemIndex, options));
 				} catch (error) {
 					if (error instanceof NotSentError && !client.maySend(itemIndex)) return;
-					const nodeError = asNodeError(this, error, itemIndex);
-					if (continueOnFail) {
-						// Exactly { error }: n8n routes it to the error output and merges the input item's fields in.
-						results[itemIndex] = {
-							json: { error: nodeError.message },
-							pairedItem: { item: itemIndex },
-						};
-						return;
-					}
-					client.stopAfter(itemIndex);
-					if (!failure || itemIndex < failure.itemIndex) failure = { itemIndex, error: nodeError };
+					report.failed(itemIndex, asNodeError(this, error, itemIndex), error, continueOnFail);
+					if (!continueOnFail) client.stopAfter(itemIndex);
 				}
 			},
 			(itemIndex) => client.maySend(itemIndex),
 		);
-		failure ??= unsentItemFailure(this, results, client.aborted);
-		if (failure) {
-			const error = stoppedAt(failure.error, results, operation.changes);
+		const error = report.finalError(client.aborted, continueOnFail);
+		if (error) {
 			// After a Stop nobody may see the node's output: n8n's log keeps what Flinks now holds.
 			if (client.aborted && error.description) {
 				this.logger.warn(`Flinks Session stopped: ${error.message}. ${error.description}`);
 			}
 			throw error;
 		}
-		return [results as INodeExecutionData[]];
+		return [report.results as INodeExecutionData[]];
 	}
-}
-
-/** The first item that failed, which stops the execution when Continue On Fail is off. */
-type ItemFailure = { itemIndex: number; error: NodeApiError | NodeOperationError };
-
-/** Only a stopped execution leaves items unsent; either way no item may go missing silently. */
-function unsentItemFailure(
-	ctx: IExecuteFunctions,
-	results: Array<INodeExecutionData | undefined>,
-	aborted: boolean,
-): ItemFailure | undefined {
-	const missing = results.findIndex((result) => result === undefined);
-	if (!aborted && missing === -1) return undefined;
-	const itemIndex = Math.max(0, missing);
-	const error = new NodeOperationError(
-		ctx.getNode(),
-		`The execution was stopped before item ${missing} was sent`,
-		{ itemIndex },
-	);
-	return { itemIndex, error };
-}
-
-/** Items already finished when one failed were done at Flinks too: say which, for the audit trail. */
-function stoppedAt(
-	error: NodeApiError | NodeOperationError,
-	results: Array<INodeExecutionData | undefined>,
-	changes: SessionChange | undefined,
-): NodeApiError | NodeOperationError {
-	const finished = results.flatMap((result, index) =>
-		result && !('error' in result.json) ? [{ index, json: result.json }] : [],
-	);
-	if (finished.length === 0) return error;
-	const sessions = finished.map(({ json }) =>
-		json.referenceId
-			? `${String(json.sessionId)} (reference ${String(json.referenceId)})`
-			: String(json.sessionId),
-	);
-	const note = [
-		`Before the workflow stopped, ${finished.length} other item(s) had already been processed at Flinks: ${describeIndexes(finished.map(({ index }) => index))}.`,
-		changes ? `Sessions ${changes}: ${sessions.join(', ')}.` : undefined,
-		"Set On Error to Continue to see every item's result.",
-	]
-		.filter(Boolean)
-		.join(' ');
-	error.description = error.description ? `${error.description} — ${note}` : note;
-	return error;
-}
-
-function describeIndexes(indexes: number[]): string {
-	const shown = indexes.slice(0, 20).join(', ');
-	return `item${indexes.length > 1 ? 's' : ''} ${shown}${indexes.length > 20 ? ', …' : ''}`;
-}
-
-function asNodeError(
-	ctx: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex = itemIndex;
-		return error;
-	}
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }

@@ -123,6 +123,8 @@ export type Fault = FaultMatch &
 		| { kind: 'emptyBody'; status?: number }
 		| { kind: 'jsonWithoutStatus' }
 		| { kind: 'applyThenFail'; status: number; body?: FaultBody }
+		/** Flinks acted (e.g. created the session), then the connection broke before the answer. */
+		| { kind: 'applyThenReset' }
 		/** A redirect to `location` (absolute), as a misconfigured gateway or a hostile host sends. */
 		| { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string }
 		/** Any JSON answer, e.g. a 200 that did not do what was asked. */
@@ -247,9 +249,15 @@ export class FakeFlinksServer {
 	private latencyMs = 0;
 	private maxInFlight: number | undefined;
 	private maxInFlightRetryAfter: string | undefined;
+	/** Whether the in-flight limit counts token requests too ('all') or only API calls ('api'). */
+	private maxInFlightScope: 'all' | 'api' = 'all';
+	private maxTokenRequestsInFlight: number | undefined;
 	private openRequests = 0;
 	private admittedRequests = 0;
+	private admittedApiCalls = 0;
+	private admittedTokenRequests = 0;
 	private peak = 0;
+	private peakApi = 0;
 	private stopped = false;
 
 	static async start(options: FakeFlinksServerOptions = {}): Promise<FakeFlinksServer> {
@@ -293,6 +301,11 @@ export class FakeFlinksServer {
 	/** Highest number of requests open at the same time, rejected ones included. */
 	get peakInFlight(): number {
 		return this.peak;
+	}
+
+	/** Highest number of API calls (not token requests) admitted and open at the same time. */
+	get peakApiCallsInFlight(): number {
+		return this.peakApi;
 	}
 
 	/** Requests currently open (received, not yet answered). */
@@ -399,9 +412,23 @@ export class FakeFlinksServer {
 		this.latencyMs = ms;
 	}
 
-	setMaxInFlight(limit: number | undefined, retryAfter?: string): void {
+	/**
+	 * A gateway answering 429 above `limit` open requests. Scope 'api' limits API calls only: the
+	 * token endpoint then has its own limit (setMaxTokenRequestsInFlight), as Flinks documents it.
+	 */
+	setMaxInFlight(
+		limit: number | undefined,
+		retryAfter?: string,
+		scope: 'all' | 'api' = 'all',
+	): void {
 		this.maxInFlight = limit;
 		this.maxInFlightRetryAfter = retryAfter;
+		this.maxInFlightScope = scope;
+	}
+
+	/** The token endpoint answers 401 TOO_MANY_REQUESTS (Flinks' authorize error table) above `limit` open token requests. */
+	setMaxTokenRequestsInFlight(limit: number | undefined): void {
+		this.maxTokenRequestsInFlight = limit;
 	}
 
 	/**
@@ -414,7 +441,9 @@ export class FakeFlinksServer {
 		this.clearFaults();
 		this.latencyMs = 0;
 		this.setMaxInFlight(undefined);
+		this.setMaxTokenRequestsInFlight(undefined);
 		this.peak = this.openRequests;
+		this.peakApi = this.admittedApiCalls;
 	}
 
 	/** Closes the listener and destroys every open socket (keep-alive and hung ones). */
@@ -468,7 +497,10 @@ export class FakeFlinksServer {
 		};
 
 		// Rate limiting models a gateway in front of Flinks: it rejects at once, before latency.
-		if (this.maxInFlight !== undefined && this.admittedRequests >= this.maxInFlight) {
+		const exchange = path === EXCHANGE_PATH;
+		const limited = exchange && this.maxInFlightScope === 'api' ? undefined : this.maxInFlight;
+		const counted = this.maxInFlightScope === 'api' ? this.admittedApiCalls : this.admittedRequests;
+		if (limited !== undefined && counted >= limited) {
 			send(
 				problemReply(429, 'Too Many Requests', 'Too many concurrent requests.', {
 					retryAfter: this.maxInFlightRetryAfter,
@@ -476,8 +508,12 @@ export class FakeFlinksServer {
 			);
 			return;
 		}
-		this.admittedRequests++;
-		res.once('close', () => this.admittedRequests--);
+		const tokenLimit = exchange ? this.maxTokenRequestsInFlight : undefined;
+		if (tokenLimit !== undefined && this.admittedTokenRequests >= tokenLimit) {
+			send(tooManyRequestsReply());
+			return;
+		}
+		this.admit(res, exchange);
 
 		await this.sleep(this.latencyMs);
 		// A client that gave up meanwhile does not undo the request: Flinks still processes it.
@@ -525,6 +561,10 @@ export class FakeFlinksServer {
 				this.route(context);
 				send(errorReply(fault.status, fault.body ?? 'json'));
 				return;
+			case 'applyThenReset':
+				this.route(context);
+				req.socket.resetAndDestroy();
+				return;
 			case 'redirect':
 				send({ status: fault.status, headers: { location: fault.location }, body: '' });
 				return;
@@ -538,6 +578,17 @@ export class FakeFlinksServer {
 				await this.trickle(res, record, this.route(context), fault.everyMs, fault.padding ?? 200);
 				return;
 		}
+	}
+
+	private admit(res: http.ServerResponse, exchange: boolean): void {
+		this.admittedRequests++;
+		if (exchange) this.admittedTokenRequests++;
+		else this.peakApi = Math.max(this.peakApi, ++this.admittedApiCalls);
+		res.once('close', () => {
+			this.admittedRequests--;
+			if (exchange) this.admittedTokenRequests--;
+			else this.admittedApiCalls--;
+		});
 	}
 
 	private route(context: RequestContext): Reply {

@@ -12,7 +12,12 @@ export interface CreateRoundFigures {
 	errorItems: number;
 	/** Creates Flinks refused with 401 (a token that had already initiated a session). */
 	refusedCreates: number;
-	authorizeCalls: number;
+	/** Token requests Flinks answered with a token: the exchanges. */
+	tokensIssued: number;
+	/** Token requests turned away (429 above the limit, rate limits): resent, issuing nothing. */
+	tokenRequestsTurnedAway: number;
+	/** Reference IDs Flinks holds more than once: a create sent twice. */
+	createdTwice: number;
 	wallMs: number;
 }
 
@@ -27,6 +32,8 @@ export async function runCreateRound(
 ): Promise<CreateRoundFigures> {
 	const requestsBefore = server.requests.length;
 	const sessionsBefore = server.allSessions().length;
+	const tokenRequests = () =>
+		server.requests.slice(requestsBefore).filter((r) => r.path === EXCHANGE_PATH);
 	const started = performance.now();
 	const answers = await Promise.all(
 		Array.from({ length: plan.calls }, (_, call) =>
@@ -45,7 +52,14 @@ export async function runCreateRound(
 		errorItems: items.filter((item) => item.error !== undefined || item.sessionId === undefined)
 			.length,
 		refusedCreates: requests.filter((r) => r.path === CREATE_PATH && r.status === 401).length,
-		authorizeCalls: requests.filter((r) => r.path === EXCHANGE_PATH).length,
+		tokensIssued: tokenRequests().filter((r) => r.status === 200).length,
+		tokenRequestsTurnedAway: tokenRequests().filter((r) => r.status !== 200).length,
+		createdTwice: twice(
+			server
+				.allSessions()
+				.slice(sessionsBefore)
+				.map((s) => s.referenceId),
+		),
 		wallMs,
 	};
 }
@@ -63,6 +77,11 @@ export function createRoundChecks(figures: CreateRoundFigures, workers: number):
 			detail: `${figures.created} of ${expected} created, ${figures.errorItems} error items`,
 		},
 		{
+			name: 'create round: no session created twice',
+			passed: figures.createdTwice === 0,
+			detail: `${figures.createdTwice} Reference IDs twice`,
+		},
+		{
 			name: 'create round: no create sent with a token that had already initiated a session',
 			passed: figures.refusedCreates === 0,
 			detail: `${figures.refusedCreates} refused with 401`,
@@ -70,15 +89,15 @@ export function createRoundChecks(figures: CreateRoundFigures, workers: number):
 		{
 			name: 'create round: one token exchange per created session (+ at most one per worker)',
 			passed:
-				figures.authorizeCalls >= figures.created &&
-				figures.authorizeCalls <= figures.created + workers,
-			detail: `${figures.authorizeCalls} authorize calls for ${figures.created} sessions`,
+				figures.tokensIssued >= figures.created &&
+				figures.tokensIssued <= figures.created + workers,
+			detail: `${figures.tokensIssued} tokens issued for ${figures.created} sessions (${figures.tokenRequestsTurnedAway} token requests turned away and resent)`,
 		},
 	];
 }
 
 export function createRoundLine(figures: CreateRoundFigures): string {
-	return `Create round: ${figures.calls} calls × ${figures.customersPerCall} customers at once: ${figures.created} created, ${figures.errorItems} error items, ${figures.refusedCreates} creates refused 401, ${figures.authorizeCalls} authorize calls, ${(figures.wallMs / 1000).toFixed(1)} s`;
+	return `Create round: ${figures.calls} calls × ${figures.customersPerCall} customers at once: ${figures.created} created, ${figures.errorItems} error items, ${figures.refusedCreates} creates refused 401, ${figures.tokensIssued} tokens issued, ${figures.tokenRequestsTurnedAway} token requests turned away, ${figures.createdTwice} twice, ${(figures.wallMs / 1000).toFixed(1)} s`;
 }
 
 function customer(call: number, n: number) {
@@ -110,4 +129,9 @@ async function postCustomers(
 	} catch (error) {
 		return customers.map(() => ({ error: String(error) }));
 	}
+}
+
+function twice(references: Array<string | null | undefined>): number {
+	const present = references.filter((reference) => typeof reference === 'string');
+	return present.length - new Set(present).size;
 }

@@ -27,9 +27,9 @@ const LIMITS: Limits = { latencyMs: 25, maxInFlight: 10, workers: 2 };
 const RETRY_AFTER_SECONDS = '1';
 const CALLS = 20;
 const SESSIONS_PER_CALL = 250;
-/** The create round: one token exchange per session, so a few dozen are plenty. */
-const CREATE_CALLS = 10;
-const CUSTOMERS_PER_CALL = 5;
+/** The create round (issue 25): 250 creates across the workers, 50 per execution. */
+const CREATE_CALLS = 5;
+const CUSTOMERS_PER_CALL = 50;
 /** Everything, a cold n8n install included; then the run stops itself and cleans up. */
 const DEADLINE_MS = 40 * 60_000;
 const UNRECOGNIZED = 'Unrecognized node type';

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { flinksHttpError, otherSessionError, unreadableAnswerError } from '../api/errors';
 import { isPlainObject, isSuccessStatus } from '../api/guards';
+import { mayHaveActed } from '../api/noAnswerErrors';
 import { isSameSessionId } from '../api/session';
 import { ItemFieldReader, readSessionId } from './itemFields';
 import { optionsCollection, sessionIdField } from './fields';
@@ -63,22 +64,24 @@ export const confirmGuarantee: SessionOperation<ConfirmedGuaranteeItem> = async 
 	);
 	if (!isSuccessStatus(response.statusCode)) {
 		// A gateway can fail after Flinks took the decision.
-		throw flinksHttpError(client.node, response, action, item, {
+		const error = flinksHttpError(client.node, response, action, item, {
 			...(response.statusCode >= 500 ? unanswered : {}),
 		});
+		throw response.statusCode >= 500 ? mayHaveActed(error, item) : error;
 	}
 	const body = isPlainObject(response.body) ? response.body : undefined;
 	if (typeof body?.sessionId !== 'string') {
-		throw unreadableAnswerError(client.node, response, action, item, {
+		const error = unreadableAnswerError(client.node, response, action, item, {
 			missing: 'a session ID',
 			consequence: unanswered.advice,
 		});
+		throw mayHaveActed(error, item);
 	}
 	if (!isSameSessionId(body.sessionId, sessionId)) {
 		const error = otherSessionError(client.node, response, action, item, body.sessionId);
 		// The answer is not this item's, yet its decision may have been taken: never resend blindly.
 		error.description = unanswered.advice;
-		throw error;
+		throw mayHaveActed(error, item);
 	}
 	return {
 		sessionId,

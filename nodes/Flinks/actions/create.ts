@@ -8,6 +8,7 @@ import {
 	mayHaveBeenCreated,
 	unreadableAnswerError,
 } from '../api/errors';
+import { mayHaveActed } from '../api/noAnswerErrors';
 import { explainEftRefusal } from './eftRefusal';
 import { isPlainObject, isSuccessStatus, isUuid } from '../api/guards';
 import { describeValue, shorten } from '../api/values';
@@ -19,8 +20,7 @@ import type { SessionOperation } from './operation';
 
 export const createDescription: INodeProperties[] = [
 	...createFields,
-	// Creates run one at a time (a token may initiate only one session), so Concurrency is not offered.
-	optionsCollection('create', { concurrency: false, retriesOnlyOnRateLimit: 'create' }),
+	optionsCollection('create', { retriesOnlyOnRateLimit: 'create' }),
 ];
 
 export type CreatedSessionItem = {
@@ -37,9 +37,9 @@ const ACTIONS: Record<SessionType, string> = {
 };
 
 /**
- * Sends one create. The node runs creates one at a time (a token may initiate only one session,
- * so parallel creates would all race for the same fresh token) and stops sending them after a
- * failure in "Stop Workflow" mode.
+ * Sends one create, with a token of its own (a token may initiate only one session). Creates run
+ * concurrently in the window like every operation; no create is sent after a failure in "Stop
+ * Workflow" mode.
  */
 export const createSession: SessionOperation<CreatedSessionItem> = async (
 	ctx,
@@ -82,19 +82,21 @@ export const createSession: SessionOperation<CreatedSessionItem> = async (
 						advice: mayHaveBeenCreated(body.referenceId),
 					}
 				: {};
-		throw flinksHttpError(client.node, response, action, item, eftRefusal ?? mayExist);
+		const error = flinksHttpError(client.node, response, action, item, eftRefusal ?? mayExist);
+		throw response.statusCode >= 500 ? mayHaveActed(error, item) : error;
 	}
 	const sessionId = createdSessionId(response);
 	if (!sessionId) {
-		throw unreadableAnswerError(client.node, response, action, item, {
+		const error = unreadableAnswerError(client.node, response, action, item, {
 			missing: 'a session ID (a UUID)',
 			consequence: mayHaveBeenCreated(body.referenceId),
 		});
+		throw mayHaveActed(error, item);
 	}
 	const answered = isPlainObject(response.body) ? response.body.referenceId : undefined;
 	if (body.referenceId && typeof answered === 'string' && answered !== body.referenceId) {
 		// An answer to another request (a confused gateway or cache): this item's session is unknown.
-		throw itemError(
+		const error = itemError(
 			client.node,
 			item,
 			`${action}: Flinks answered HTTP ${response.statusCode} about another Reference ID ("${shorten(answered)}")`,
@@ -103,6 +105,7 @@ export const createSession: SessionOperation<CreatedSessionItem> = async (
 				httpCode: String(response.statusCode),
 			},
 		);
+		throw mayHaveActed(error, item);
 	}
 	return {
 		sessionId,

@@ -30,24 +30,21 @@ const rateLimitOnlyRetries = {
 
 /**
  * The Options collection of an operation: the request options every operation has and its own,
- * in alphabetical order as n8n lists optional fields. `concurrency: false` leaves Concurrency out
- * for an operation that never runs items in parallel; `retriesOnlyOnRateLimit` words Max Retries
+ * in alphabetical order as n8n lists optional fields. `retriesOnlyOnRateLimit` words Max Retries
  * for an operation (named) that is never resent after it may have taken effect.
  */
 export function optionsCollection(
 	operation: string,
 	{
-		concurrency = true,
 		retriesOnlyOnRateLimit,
 		extra = [],
 	}: {
-		concurrency?: boolean;
 		retriesOnlyOnRateLimit?: keyof typeof rateLimitOnlyRetries;
 		extra?: INodeProperties[];
 	} = {},
 ): INodeProperties {
 	const options = [
-		...(concurrency ? [concurrencyOption] : []),
+		concurrencyOption,
 		retriesOnlyOnRateLimit
 			? { ...maxRetriesOption, description: rateLimitOnlyRetries[retriesOnlyOnRateLimit] }
 			: maxRetriesOption,

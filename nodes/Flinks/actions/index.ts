@@ -71,20 +71,19 @@ export const sessionDescription: INodeProperties[] = [
 
 /**
  * Each operation, and how the node runs it. `changes` names what a finished item did at Flinks,
- * for the error that stops a workflow; `oneAtATime` runs its items one after another.
+ * for the error that stops a workflow.
  */
 export const sessionOperations = {
-	cancel: { run: cancelSession, changes: 'cancelled', oneAtATime: false },
-	confirmGuarantee: { run: confirmGuarantee, changes: 'confirmed', oneAtATime: false },
-	create: { run: createSession, changes: 'created', oneAtATime: true },
-	getDetails: { run: getSessionDetails, changes: undefined, oneAtATime: false },
-	getStatus: { run: getSessionStatus, changes: undefined, oneAtATime: false },
+	cancel: { run: cancelSession, changes: 'cancelled' },
+	confirmGuarantee: { run: confirmGuarantee, changes: 'confirmed' },
+	create: { run: createSession, changes: 'created' },
+	getDetails: { run: getSessionDetails, changes: undefined },
+	getStatus: { run: getSessionStatus, changes: undefined },
 } satisfies Record<
 	SessionOperationName,
 	{
 		run: SessionOperation<IDataObject>;
 		changes: SessionChange | undefined;
-		oneAtATime: boolean;
 	}
 >;
 

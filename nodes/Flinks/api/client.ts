@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { withTokenRequestSettings } from '../../../credentials/flinksPayToken';
 import { sleepUnlessAborted } from './abort';
@@ -14,7 +14,7 @@ import { isRateLimitAnswer } from './problemDetails';
 import { RetryBudget } from './retry';
 import { Deadline, flinksRequest, sendThroughN8n } from './send';
 import { sharedStateFor } from './sharedState';
-import { notSentError, stoppedOnTheWireError } from './noAnswerErrors';
+import { NotSentError, notSentError, stoppedOnTheWireError } from './noAnswerErrors';
 import type { TokenTicket } from './tokenGate';
 import { TokenSource } from './tokenSource';
 
@@ -52,24 +52,20 @@ export class FlinksClient {
 	}
 
 	/** Reads the credential once per execution and joins the state shared in this n8n instance. */
-	static async open(
-		ctx: IExecuteFunctions,
-		policy: RequestPolicy,
-		oneAtATime = false,
-	): Promise<FlinksClient> {
+	static async open(ctx: IExecuteFunctions, policy: RequestPolicy): Promise<FlinksClient> {
 		const { credentials, credentialsRef, baseUrl, readStartedAt } = await readFlinksCredential(ctx);
 		const shared = sharedStateFor(credentialsRef.id, credentials, baseUrl, readStartedAt);
-		const fixed = oneAtATime ? 1 : policy.concurrency;
+		const fixed = policy.concurrency;
 		const signal = ctx.getExecutionCancelSignal();
 		return new FlinksClient(
 			ctx,
 			credentialsRef,
 			baseUrl,
 			String(credentials.xClientId ?? '').trim(),
-			new TokenSource(ctx, credentialsRef.id, shared.tokenGate, signal),
+			new TokenSource(ctx, credentialsRef.id, shared.tokenGate, signal, shared.spareTokens),
 			fixed === undefined ? shared.window : new ConcurrencyWindow(fixed),
 			// Enough items to keep the window full while some wait out a retry.
-			oneAtATime ? 1 : 2 * (fixed ?? ConcurrencyWindow.ADAPTIVE_CEILING),
+			2 * (fixed ?? ConcurrencyWindow.ADAPTIVE_CEILING),
 			policy,
 			signal,
 		);
@@ -100,6 +96,22 @@ export class FlinksClient {
 	 */
 	async send(call: FlinksCall, item: ItemContext): Promise<FlinksResponse> {
 		const budget = new RetryBudget(this.policy);
+		try {
+			return await this.sendWithRetries(call, item, budget);
+		} catch (error) {
+			// Stopped while waiting to resend a call that may already have acted: never "not sent".
+			if (error instanceof NotSentError && budget.earlierAttemptMayHaveActed) {
+				throw stoppedOnTheWireError(this.node, call, item, { beforeRetry: true });
+			}
+			throw this.asItemError(error, item);
+		}
+	}
+
+	private async sendWithRetries(
+		call: FlinksCall,
+		item: ItemContext,
+		budget: RetryBudget,
+	): Promise<FlinksResponse> {
 		let tokenRenewals = 0;
 		/** A call's own token that a rate limit kept from initiating anything. */
 		let unused: TokenTicket | undefined;
@@ -112,9 +124,10 @@ export class FlinksClient {
 				!rateLimited &&
 				this.tokens.renewsAfterRefusal(ticket, tokenRenewals)
 			) {
-				// The resend belongs to the same attempt.
+				// The resend belongs to the same attempt, with a new token.
 				tokenRenewals++;
 				budget.uncountAttempt();
+				unused = undefined;
 				continue;
 			}
 			if (ticket.exchanges) tokenRenewals = Math.max(tokenRenewals, 1);
@@ -154,7 +167,17 @@ export class FlinksClient {
 		try {
 			for (;;) {
 				if (!this.maySend(item.itemIndex)) throw notSentError(this.node, item);
-				const attempt = await this.request(call, ticket, item);
+				let attempt: Attempt | undefined;
+				if (ticket.exclusive && ticket.exchanges) {
+					const exchanged = await this.exchangeOwnToken(ticket, item);
+					if (exchanged.ticket) {
+						ticket = exchanged.ticket;
+						continue;
+					}
+					attempt = exchanged.attempt;
+				} else {
+					attempt = await this.request(call, ticket, item);
+				}
 				if (!attempt) {
 					// The token went bad while this request waited for a place: take the next one.
 					ticket = await ticketFor();
@@ -168,10 +191,38 @@ export class FlinksClient {
 				await this.backOff(exchangeAgainInMs, item);
 				ticket = await this.tokens.beforeRetry(ticket, item);
 			}
+		} catch (error) {
+			// A call's own token that never reached Flinks goes to the next create.
+			if (error instanceof NotSentError) this.tokens.spare(ticket);
+			throw this.asItemError(error, item);
 		} finally {
 			// Leaving while holding the exchange (stopped, or an unexpected error): a waiter takes over.
 			this.tokens.release(ticket);
 		}
+	}
+
+	/**
+	 * A call that initiates a session exchanges its own token in a place of the window (exchanges
+	 * count against it), before its call takes another place: other calls' exchanges and calls overlap.
+	 */
+	private async exchangeOwnToken(
+		ticket: TokenTicket,
+		item: ItemContext,
+	): Promise<{ ticket?: TokenTicket; attempt: Attempt }> {
+		await this.takePlace(item, false, false);
+		try {
+			const deadline = new Deadline(this.policy.timeoutMs, this.signal);
+			const exchanged = await this.tokens.exchangeOwn(ticket, deadline);
+			if (exchanged.ticket) this.window.recordClean(exchanged.attempt.durationMs);
+			return exchanged;
+		} finally {
+			this.window.release();
+		}
+	}
+
+	private asItemError(error: unknown, item: ItemContext): NodeApiError | NodeOperationError {
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+		return new NodeOperationError(this.node, error as Error, { itemIndex: item.itemIndex });
 	}
 
 	/** Stopped mid-request: "not sent" only when it failed at its token request, before the call. */
@@ -206,6 +257,28 @@ export class FlinksClient {
 	}
 
 	/**
+	 * Waits for a place in the window; throws "not sent" when the item may no longer send. A call
+	 * that must not take effect twice first lets the answer that freed the place be judged: in
+	 * "Stop Workflow" mode, no create or decision leaves after another one failed.
+	 */
+	private async takePlace(
+		item: ItemContext,
+		judgeFreedAnswer: boolean,
+		holdsOwnToken: boolean,
+	): Promise<void> {
+		try {
+			// A call holding its own token goes before new exchanges: few tokens wait unused.
+			await this.window.acquire(this.signal, holdsOwnToken);
+			if (judgeFreedAnswer) await sleep(0);
+		} catch {
+			throw notSentError(this.node, item);
+		}
+		if (this.maySend(item.itemIndex)) return;
+		this.window.release();
+		throw notSentError(this.node, item);
+	}
+
+	/**
 	 * One HTTP request inside the window, never throwing for a failed request. Only requests on the
 	 * wire hold a place; undefined when the ticket's token went bad while waiting for one.
 	 */
@@ -214,11 +287,7 @@ export class FlinksClient {
 		ticket: TokenTicket,
 		item: ItemContext,
 	): Promise<Attempt | undefined> {
-		try {
-			await this.window.acquire(this.signal);
-		} catch {
-			throw notSentError(this.node, item);
-		}
+		await this.takePlace(item, call.idempotent === false, ticket.exclusive === true);
 		if (!this.tokens.isCurrent(ticket)) {
 			this.window.release();
 			return undefined;

@@ -54,7 +54,8 @@ export class ConcurrencyWindow {
 	/** When the last item in flight finished, while none is. */
 	private idleSince: number | undefined;
 
-	private readonly waiting: Array<() => void> = [];
+	/** Waiters in arrival order, those with `urgent` places before the others. */
+	private readonly waiting: Array<{ admit: () => void; urgent: boolean }> = [];
 
 	constructor(private readonly fixed?: number) {
 		this.window = fixed ?? ConcurrencyWindow.ADAPTIVE_START;
@@ -73,8 +74,11 @@ export class ConcurrencyWindow {
 		return this.running;
 	}
 
-	/** Waits for a place in the window (in arrival order); call release() when the answer is in. */
-	async acquire(signal?: AbortSignal): Promise<void> {
+	/**
+	 * Waits for a place in the window (in arrival order; an `urgent` call, one holding a token
+	 * that only it may use, before the others); call release() when the answer is in.
+	 */
+	async acquire(signal?: AbortSignal, urgent = false): Promise<void> {
 		this.restartAfterIdle();
 		if (this.running < this.limit && this.waiting.length === 0) {
 			this.running++;
@@ -82,13 +86,16 @@ export class ConcurrencyWindow {
 		}
 		let admit!: () => void;
 		const admitted = new Promise<void>((resolve) => (admit = resolve));
-		this.waiting.push(admit);
+		const waiter = { admit, urgent };
+		const firstNotUrgent = urgent ? this.waiting.findIndex((other) => !other.urgent) : -1;
+		if (firstNotUrgent === -1) this.waiting.push(waiter);
+		else this.waiting.splice(firstNotUrgent, 0, waiter);
 		const stillWanted = await untilAborted(admitted, signal).then(
 			() => true,
 			() => false,
 		);
 		if (stillWanted) return;
-		const index = this.waiting.indexOf(admit);
+		const index = this.waiting.indexOf(waiter);
 		// Admitted in the same tick as the abort: give the place back.
 		if (index === -1) this.release();
 		else this.waiting.splice(index, 1);
@@ -169,7 +176,7 @@ export class ConcurrencyWindow {
 	private admitWaiting(): void {
 		while (this.running < this.limit && this.waiting.length > 0) {
 			this.running++;
-			(this.waiting.shift() as () => void)();
+			(this.waiting.shift() as { admit: () => void }).admit();
 		}
 	}
 }

@@ -37,9 +37,10 @@ export function noAnswerError(
 	const tries = details.attempts > 1 ? ` (after ${details.attempts} attempts)` : '';
 	if (!details.idempotent) {
 		const { consequence, advice } = details.unanswered ?? sessionMayHaveBeenCreated(item);
-		return itemError(node, item, `${action}: ${reason}${tries}; ${consequence}`, {
+		const error = itemError(node, item, `${action}: ${reason}${tries}; ${consequence}`, {
 			description: advice,
 		});
+		return mayHaveActed(error, item);
 	}
 	return itemError(
 		node,
@@ -106,13 +107,15 @@ export function notSentError(node: INode, item: ItemContext): NotSentError {
 }
 
 /**
- * The execution stopped while this item's request was on its way: Flinks may have acted on it,
- * so it is never reported as "not sent".
+ * The execution stopped while this item's request was on its way, or while it waited to resend
+ * one whose answer was lost (`beforeRetry`): Flinks may have acted on it, so it is never
+ * reported as "not sent".
  */
 export function stoppedOnTheWireError(
 	node: INode,
 	call: Pick<FlinksCall, 'action' | 'idempotent' | 'unanswered'>,
 	item: ItemContext,
+	{ beforeRetry = false }: { beforeRetry?: boolean } = {},
 ): NodeApiError {
 	const { consequence, advice } =
 		call.idempotent !== false
@@ -121,10 +124,25 @@ export function stoppedOnTheWireError(
 					advice: 'Look the session up with Get before running the item again.',
 				}
 			: (call.unanswered ?? sessionMayHaveBeenCreated(item));
-	return itemError(
-		node,
-		item,
-		`${call.action}: the execution was stopped while the request was on its way; ${consequence}`,
-		{ description: advice },
-	);
+	const when = beforeRetry
+		? 'the execution stopped before a request whose answer was lost was sent again'
+		: 'the execution was stopped while the request was on its way';
+	const error = itemError(node, item, `${call.action}: ${when}; ${consequence}`, {
+		description: advice,
+	});
+	return mayHaveActed(error, item);
+}
+
+/** Errors of items that Flinks may have acted on, with what identifies them. */
+const actedUncertainly = new WeakMap<object, ItemContext>();
+
+/** Marks an item's error as one Flinks may have acted on (created, cancelled, confirmed). */
+export function mayHaveActed<E extends object>(error: E, item: ItemContext): E {
+	actedUncertainly.set(error, item);
+	return error;
+}
+
+/** The item an error concerns when Flinks may have acted on it; undefined otherwise. */
+export function uncertainItemOf(error: unknown): ItemContext | undefined {
+	return typeof error === 'object' && error !== null ? actedUncertainly.get(error) : undefined;
 }

@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { ConcurrencyWindow } from './concurrency';
+import { SpareTokens } from './ownTokens';
 import { TokenGate } from './tokenGate';
 
 /**
@@ -12,6 +13,8 @@ import { TokenGate } from './tokenGate';
 export interface SharedFlinksState {
 	tokenGate: TokenGate;
 	window: ConcurrencyWindow;
+	/** Creates' own tokens that were never sent, for the next create. */
+	spareTokens: SpareTokens;
 }
 
 /** Enough for every credential a worker uses at once; the least recently used goes first. */
@@ -38,6 +41,7 @@ export function sharedStateFor(
 		state = {
 			tokenGate: new TokenGate({ ...credentials }, key),
 			window: new ConcurrencyWindow(),
+			spareTokens: new SpareTokens(),
 		};
 	}
 	states.set(key, state);

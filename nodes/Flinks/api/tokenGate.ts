@@ -17,6 +17,8 @@ export interface TokenTicket {
 	exchange?: Deferred;
 	/** An exchange of its own, for a call that initiates a session: its token is never shared. */
 	exclusive?: boolean;
+	/** When an exclusive ticket's token was issued. */
+	obtainedAt?: number;
 }
 
 /**
@@ -97,12 +99,19 @@ export class TokenGate {
 	}
 
 	/**
-	 * A request that exchanges for itself alone: n8n stores its token, but the gate never hands it
-	 * out, and no call that initiates a session ever takes a shared or stored token.
+	 * A request that exchanges for itself alone (or carries the unused `token` another such request
+	 * obtained): no call that initiates a session ever takes the shared or stored token.
 	 */
-	exclusiveTicket(): TokenTicket {
-		const credentials = { ...this.shared, accessToken: '' };
-		return { credentials, exchanges: true, token: '', fresh: true, exclusive: true };
+	exclusiveTicket(token = '', obtainedAt?: number): TokenTicket {
+		const credentials = { ...this.shared, accessToken: token };
+		return {
+			credentials,
+			exchanges: token === '',
+			token,
+			fresh: true,
+			exclusive: true,
+			obtainedAt,
+		};
 	}
 
 	/** Whether the ticket may still be sent: it holds the exchange, or its token is still the one in use. */

@@ -11,6 +11,8 @@ import type { RetryBudget } from './retry';
 import { Deadline } from './send';
 import { credentialKey } from './sharedState';
 import type { TokenGate, TokenTicket } from './tokenGate';
+import type { SpareTokens } from './ownTokens';
+import { exchangeOwnToken } from './ownTokens';
 
 /** Enough for a token another instance stored that went bad too, then one of our own. */
 const MAX_TOKEN_RENEWALS = 3;
@@ -30,6 +32,7 @@ export class TokenSource {
 		private readonly credentialId: string,
 		private readonly gate: TokenGate,
 		private readonly executionSignal: AbortSignal | undefined,
+		private readonly spares: SpareTokens,
 	) {}
 
 	/**
@@ -47,6 +50,8 @@ export class TokenSource {
 		if (this.failure) throw tokenError(this.ctx.getNode(), this.failure, item);
 		if (initiatesSession && unused) return ownTokenAgain(unused);
 		if (initiatesSession) {
+			const spare = this.spares.take();
+			if (spare) return this.gate.exclusiveTicket(spare.token, spare.obtainedAt);
 			await this.checkCredentialUnchanged(item);
 			return this.gate.exclusiveTicket();
 		}
@@ -112,6 +117,26 @@ export class TokenSource {
 		if (!renewsToken(ticket, renewals)) return false;
 		this.gate.invalidate(ticket.token);
 		return true;
+	}
+
+	/**
+	 * Exchanges `ticket`'s own token (a call that initiates a session): the ticket that carries it,
+	 * or the failed exchange's attempt. The caller holds a place in the window.
+	 */
+	async exchangeOwn(
+		ticket: TokenTicket,
+		deadline: Deadline,
+	): Promise<{ ticket?: TokenTicket; attempt: Attempt }> {
+		const { token, attempt } = await exchangeOwnToken(this.ctx, ticket.credentials, deadline);
+		if (token === undefined) return { attempt };
+		return { ticket: this.gate.exclusiveTicket(token, Date.now()), attempt };
+	}
+
+	/** A call's own token that never reached Flinks: the next call that initiates a session takes it. */
+	spare(ticket: TokenTicket): void {
+		if (ticket.exclusive && !ticket.exchanges) {
+			this.spares.giveBack(ticket.token, ticket.obtainedAt ?? Date.now());
+		}
 	}
 
 	/** Whether the ticket may still be sent: it exchanges, or its token is still the one in use. */
@@ -185,16 +210,19 @@ export class TokenSource {
 /** A rate limit came before Flinks acted, so the call's own token initiated nothing: it is sent again. */
 function ownTokenAgain(ticket: TokenTicket): TokenTicket {
 	const token = String(ticket.credentials.accessToken ?? '');
-	return { credentials: ticket.credentials, exchanges: false, token, fresh: true, exclusive: true };
+	const { credentials, obtainedAt } = ticket;
+	return { credentials, exchanges: false, token, fresh: true, exclusive: true, obtainedAt };
 }
 
 /**
  * Whether a 401 to an item is worth a new token: the first time, and again only while the refused
  * token came from n8n's store (another instance's, perhaps revoked too). A token just obtained from
- * Flinks and refused, or one the item obtained itself, means the credential does not work.
+ * Flinks and refused again means the credential does not work.
  */
 function renewsToken(ticket: TokenTicket, renewals: number): boolean {
 	if (ticket.exchanges) return false;
+	// A call's own token may have been spent or revoked meanwhile: one new one, like any other.
+	if (ticket.exclusive) return renewals === 0;
 	if (renewals === 0) return true;
 	return !ticket.fresh && renewals < MAX_TOKEN_RENEWALS;
 }
