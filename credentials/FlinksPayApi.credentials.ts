@@ -35,7 +35,7 @@ export class FlinksPayApi implements ICredentialType {
 		dark: 'file:../nodes/Flinks/flinks.dark.svg',
 	};
 
-	documentationUrl = 'https://docs.flinks.com/docs/authorize';
+	documentationUrl = 'https://github.com/n8n-nodes-flinks/n8n-nodes-flinks#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -29,6 +29,8 @@ export class FlinksSession implements INodeType {
 		description:
 			'Create, check and cancel Interac e-Transfer, EFT and Guaranteed EFT payment sessions with Flinks Pay',
 		defaults: { name: 'Flinks Session' },
+		// The editor's Docs link: used as is (from the codex it would get a query after the #anchor).
+		documentationUrl: 'https://github.com/n8n-nodes-flinks/n8n-nodes-flinks#operations',
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

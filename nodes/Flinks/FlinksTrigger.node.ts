@@ -53,14 +53,26 @@ export class FlinksTrigger implements INodeType {
 		description:
 			'Starts the workflow when a Flinks Pay session (e-Transfer, EFT or Guaranteed EFT) completes, fails or is cancelled, or when Flinks Connect sends a bank data result',
 		defaults: { name: 'Flinks Trigger' },
+		// The editor's Docs link: used as is (from the codex it would get a query after the #anchor).
+		documentationUrl: 'https://github.com/n8n-nodes-flinks/n8n-nodes-flinks#flinks-trigger',
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'flinksWebhookApi', required: true, testedBy: 'flinksWebhookSecret' },
+			// Each selector says what it is for: without a displayName, n8n labels both "Credential to connect with".
+			{
+				name: 'flinksWebhookApi',
+				displayName: 'Flinks Webhook API (the signing secret)',
+				required: true,
+				testedBy: 'flinksWebhookSecret',
+			},
 			// Used by Confirm With Flinks only. No displayOptions: n8n's editor reads a parameter named in
 			// a credential's displayOptions as the node's authentication choice, and then offered
 			// Flinks Pay API credentials in the Flinks Webhook API credential's place.
-			{ name: 'flinksPayApi', required: false },
+			{
+				name: 'flinksPayApi',
+				displayName: 'Flinks Pay API (for Confirm With Flinks)',
+				required: false,
+			},
 		],
 		webhooks: [
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },

@@ -103,7 +103,9 @@ export const createFields: INodeProperties[] = [
 		type: 'number',
 		required: true,
 		default: 0,
-		typeOptions: { minValue: 0.01, maxValue: MAX_AMOUNT, numberPrecision: 2 },
+		// No minValue: the editor would show it in place of the default 0, and a Create the user never
+		// gave an amount would ask the customer for 0.01 CAD. With 0 the run stops and says so.
+		typeOptions: { maxValue: MAX_AMOUNT, numberPrecision: 2 },
 		placeholder: 'e.g. 125.50',
 		description: `Amount in Canadian dollars (CAD): greater than 0, at most ${MAX_AMOUNT.toLocaleString('en-US')}, with at most two decimals. Text from an expression must be a plain decimal number such as 125.50.`,
 		displayOptions: showForCreate,

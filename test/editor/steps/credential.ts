@@ -1,0 +1,122 @@
+import type { Locator, Page } from 'playwright-core';
+
+import { chooseOption, expectText, expectThat, fillParameter, ndv, restCall } from '../editor-page';
+import type { WalkStep } from '../walk';
+import { followLink } from './docs-links';
+
+/** What the credential test says when Flinks refuses the client ID or secret. */
+const REFUSED =
+	"Flinks rejected the client ID or secret (401). Check the credential's 'Client ID', 'Client Secret' and 'Environment'.";
+/** A client secret with a typo, as a user might paste it. */
+const MISTYPED = 'fks_typo-0000000000000000';
+
+function credentialModal(page: Page): Locator {
+	return page.getByRole('dialog').filter({ has: page.getByTestId('credential-edit-dialog') });
+}
+
+/** The message n8n shows under the credential's title after its test. */
+function testResult(page: Page): Locator {
+	return credentialModal(page).getByTestId('node-credentials-config-container');
+}
+
+/** Nothing on the page (inputs included) holds the secret in clear. */
+async function expectNoSecret(page: Page, secret: string): Promise<void> {
+	const html = await page.content();
+	const values = await page
+		.locator('input')
+		.evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
+	expectThat(!html.includes(secret), 'The page source holds the client secret');
+	expectThat(!values.includes(secret), 'An input shows the client secret back');
+}
+
+async function saveCredential(page: Page): Promise<void> {
+	// What the save leads to is the test result the caller waits for ("Saved" shows on 2.8 only).
+	await credentialModal(page).getByTestId('credential-save-button').click();
+}
+
+/**
+ * From the new Create node: "Create new credential", Custom Base URL pointed at the fake Flinks, the
+ * right client ID and a mistyped secret. n8n saves it and shows the credential test's reason.
+ */
+export const credentialWrongSecret: WalkStep = {
+	name: 'New Flinks Pay API credential with a wrong secret',
+	async run({ page, flinks }) {
+		// n8n 2.41 offers "Connect to Flinks Pay" on a node without credentials; 2.8 a selector.
+		const connect = ndv(page).getByTestId('node-credentials-empty-state');
+		const select = ndv(page).getByTestId('node-credentials-select');
+		await connect.or(select).first().waitFor();
+		if (await connect.isVisible()) {
+			await expectText(connect, 'Connect to Flinks Pay');
+			await connect.click();
+		} else {
+			await select.click();
+			await page.getByTestId('node-credentials-select-item-new').click();
+		}
+		const modal = credentialModal(page);
+		await modal.waitFor();
+		await expectText(modal, 'Flinks Pay API');
+		await modal.getByTestId('parameter-input-environment').locator('input').first().click();
+		await chooseOption(page, 'Custom Base URL');
+		await fillParameter(modal, 'baseUrl', flinks.baseUrl);
+		await fillParameter(modal, 'clientId', flinks.clientId);
+		await fillParameter(modal, 'clientSecret', MISTYPED);
+		await saveCredential(page);
+		await expectText(testResult(page), 'Couldn’t connect with these settings');
+		await testResult(page).getByText('More details').click();
+		await expectText(testResult(page), REFUSED);
+		const shown = await modal.innerText();
+		expectThat(!/\bat \S+ \(|Error:|stack/i.test(shown), `The test result shows a stack: ${shown}`);
+		expectThat(!shown.includes(MISTYPED), 'The test result shows the client secret');
+	},
+};
+
+/** The secret corrected: n8n's "Connection tested successfully", and the node uses the credential. */
+export const credentialTested: WalkStep = {
+	name: 'Credential corrected: connection tested successfully',
+	async run(walk) {
+		const { page, flinks } = walk;
+		const modal = credentialModal(page);
+		await fillParameter(modal, 'clientSecret', flinks.clientSecret);
+		await saveCredential(page);
+		await expectText(testResult(page), 'Connection tested successfully');
+		await closeCredentialModal(page);
+		// The node now holds the credential just made, under the name n8n gave it.
+		const selected = ndv(page).getByTestId('node-credentials-select').locator('input').first();
+		await page.waitForFunction(
+			(element) => ((element as { value?: string } | null)?.value ?? '') !== '',
+			await selected.elementHandle(),
+		);
+		const name = await selected.inputValue();
+		const credentials = await restCall<Array<{ id: string; name: string; type: string }>>(
+			page,
+			'GET',
+			'/rest/credentials',
+		);
+		const made = credentials.find(
+			(credential) => credential.type === 'flinksPayApi' && credential.name === name,
+		);
+		expectThat(made !== undefined, `n8n holds no Flinks Pay API credential named ${name}`);
+		walk.memory.set('payCredentialId', made.id);
+		walk.memory.set('payCredentialName', made.name);
+	},
+};
+
+/** Opened again from the node: n8n tests it again, and the secret is not sent back to the page. */
+export const credentialReopened: WalkStep = {
+	name: 'Credential reopened: tested, the secret not shown back',
+	picture: 'credential-dialog.png',
+	async run(walk) {
+		const { page, flinks } = walk;
+		await ndv(page).getByTestId('credential-edit-button').click();
+		await expectText(testResult(page), 'Connection tested successfully');
+		await expectNoSecret(page, flinks.clientSecret);
+		const docs = credentialModal(page).getByRole('link', { name: /^(open )?docs$/i });
+		walk.memory.set('credentialDocs', await followLink(page, docs));
+		await closeCredentialModal(page);
+	},
+};
+
+async function closeCredentialModal(page: Page): Promise<void> {
+	await credentialModal(page).locator('.el-dialog__headerbtn').first().click();
+	await credentialModal(page).waitFor({ state: 'hidden' });
+}
