@@ -216,8 +216,8 @@ export class N8nEngine {
 	}
 
 	/** What n8n would have in its database for the credential now (decrypted, no defaults). */
-	storedCredentials(): ICredentialDataDecryptedObject {
-		return this.credentialsHelper.read(this.credentialRef.id as string);
+	storedCredentials(id = this.credentialRef.id as string): ICredentialDataDecryptedObject {
+		return this.credentialsHelper.read(id);
 	}
 
 	/** Stores the credential nodes use (or, given a type and reference, another one beside it). */

@@ -1,6 +1,10 @@
 import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 
-import { flinksBaseUrl, withTokenRequestSettings } from '../../../credentials/flinksPayToken';
+import {
+	flinksBaseUrl,
+	isTokenFor,
+	withTokenRequestSettings,
+} from '../../../credentials/flinksPayToken';
 import type { SessionDetails } from '../api/details';
 import { readSessionDetails } from '../api/details';
 import { CREDENTIAL_TYPE } from '../api/credential';
@@ -93,6 +97,8 @@ async function requestSessionDetails(
 		timeoutMs: CONFIRM_TIMEOUT_MS,
 		abortSignal: deadline.signal,
 	});
+	// A token kept after the credential was edited is never sent: n8n then asks the new host for one.
+	if (!isTokenFor(credentials)) credentials.accessToken = '';
 	const xClientId = String(credentials.xClientId ?? '').trim();
 	const options: IHttpRequestOptions = {
 		method: 'GET',
