@@ -24,6 +24,7 @@ import {
 	tokenFailure,
 	tokenRequestSettings,
 } from './flinksPayToken';
+import { basicCredentials, credentialSecrets, scrubSecrets } from './secretText';
 
 export class FlinksPayApi implements ICredentialType {
 	name = 'flinksPayApi';
@@ -110,9 +111,7 @@ export class FlinksPayApi implements ICredentialType {
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const baseUrl = flinksBaseUrl(credentials);
 		const { timeoutMs, abortSignal } = tokenRequestSettings(credentials);
-		const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString(
-			'base64',
-		);
+		const basic = basicCredentials(credentials);
 		let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 		try {
 			response = await this.helpers.httpRequest({
@@ -168,7 +167,11 @@ export class FlinksPayApi implements ICredentialType {
 		) as IDataObject;
 		const accessToken = body.access_token ?? body.accessToken;
 		if (statusCode >= 300 || typeof accessToken !== 'string' || accessToken === '') {
-			const detail = typeof body.detail === 'string' ? `: ${clip(body.detail, 300)}` : '';
+			// Scrubbed before it is cut: a gateway may echo the Basic header in its detail.
+			const detail =
+				typeof body.detail === 'string'
+					? `: ${clip(scrubSecrets(body.detail, credentialSecrets(credentials)), 300)}`
+					: '';
 			const transient = statusCode === 429 || statusCode >= 500;
 			throw tokenFailure(
 				transient ? TOKEN_UNAVAILABLE : TOKEN_REFUSED,

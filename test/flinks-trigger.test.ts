@@ -452,7 +452,7 @@ describe('Flinks Trigger › Confirm With Flinks', () => {
 		}
 	});
 
-	it("never sends the token n8n kept after the Base URL was edited to the new host", async () => {
+	it('never sends the token n8n kept after the Base URL was edited to the new host', async () => {
 		const trigger = await bed.activate({ confirmWithFlinks: true });
 		const onA = bed.server.addSession();
 		await bed.webhooks.deliver(trigger.url, bed.webhooks.finish(onA.sessionId, 'Completed'));

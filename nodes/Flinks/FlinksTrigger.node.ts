@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { scrubSecretsDeep } from '../../credentials/secretText';
 import { shorten } from './api/values';
 import { confirmSession } from './trigger/confirm';
 import { readSettings, triggerProperties } from './trigger/description';
@@ -90,8 +91,10 @@ export class FlinksTrigger implements INodeType {
 		if (!signature.valid)
 			return refuse(this, response, 401, describeSignatureProblem(signature.problem));
 
-		const body = rawBody && parseEventBody(rawBody);
-		if (!body) return refuse(this, response, 400, 'The delivery body is not a JSON object');
+		const parsed = rawBody && parseEventBody(rawBody);
+		if (!parsed) return refuse(this, response, 400, 'The delivery body is not a JSON object');
+		// A sender that echoes the secret it signs with: the item, answers and logs never show it.
+		const body = scrubSecretsDeep(parsed, [secret]);
 		const event = readFlinksEvent(body);
 		const settings = readSettings(this);
 		const receivedAt = Date.now();
@@ -124,10 +127,11 @@ export class FlinksTrigger implements INodeType {
 			);
 			return acknowledge(this, `Flinks does not know session ${session}`);
 		}
-		if (confirmation.outcome === 'unconfirmed') {
-			this.logger.warn(`Flinks Trigger: session ${session} not confirmed: ${confirmation.reason}`);
+		const confirmed = scrubSecretsDeep(confirmation, [secret]);
+		if (confirmed.outcome === 'unconfirmed') {
+			this.logger.warn(`Flinks Trigger: session ${session} not confirmed: ${confirmed.reason}`);
 		}
-		return { workflowData: [[{ json: confirmedItem(item, confirmation) }]] };
+		return { workflowData: [[{ json: confirmedItem(item, confirmed) }]] };
 	}
 }
 

@@ -126,6 +126,8 @@ export type Fault = FaultMatch &
 		| { kind: 'tooManyRequests401' }
 		/** The real answer, one byte every `everyMs` (after `padding` leading spaces): never idle, never done. */
 		| { kind: 'trickle'; everyMs: number; padding?: number }
+		/** A gateway that echoes the request's Authorization header in its problem's `detail` and `title`. */
+		| { kind: 'reflectAuthorization'; status: number }
 	);
 
 export interface FakeFlinksServerOptions {
@@ -526,6 +528,16 @@ export class FakeFlinksServer {
 				return;
 			case 'trickle':
 				await this.trickle(res, record, this.route(context), fault.everyMs, fault.padding ?? 200);
+				return;
+			case 'reflectAuthorization':
+				send(
+					problemReply(
+						fault.status,
+						`Rejected ${req.headers.authorization ?? ''}`,
+						`The request carried Authorization: ${req.headers.authorization ?? 'none'}`,
+						{ extensions: { errors: { authorization: [req.headers.authorization ?? ''] } } },
+					),
+				);
 				return;
 		}
 	}

@@ -1,10 +1,16 @@
-import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import {
 	flinksBaseUrl,
 	isTokenFor,
 	withTokenRequestSettings,
 } from '../../../credentials/flinksPayToken';
+import { credentialSecrets, scrubSecretsDeep } from '../../../credentials/secretText';
 import type { SessionDetails } from '../api/details';
 import { readSessionDetails } from '../api/details';
 import { CREDENTIAL_TYPE } from '../api/credential';
@@ -45,10 +51,19 @@ export async function confirmSession(
 				'Confirm With Flinks is on but the trigger has no Flinks Pay API credential, so Flinks was not asked. Select one in the trigger.',
 		};
 	}
-	let body: unknown;
 	const deadline = new Deadline(CONFIRM_TIMEOUT_MS);
+	let credentials: ICredentialDataDecryptedObject = {};
+	// The token kept, and after an exchange the new one: neither may come back in Flinks' words.
+	const secrets: string[] = [];
+	const scrubbed = (confirmation: Confirmation): Confirmation => {
+		secrets.push(...credentialSecrets(credentials));
+		return scrubSecretsDeep(confirmation, secrets);
+	};
+	let body: unknown;
 	try {
-		body = await requestSessionDetails(ctx, sessionId, deadline, {
+		credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		secrets.push(...credentialSecrets(credentials));
+		body = await requestSessionDetails(ctx, sessionId, deadline, credentials, {
 			id: credentialsRef.id ?? '',
 			name: credentialsRef.name,
 		});
@@ -58,14 +73,19 @@ export async function confirmSession(
 		const reason = deadline.expired
 			? `no complete answer within ${CONFIRM_TIMEOUT_MS} ms`
 			: (error as Error).message;
-		return {
+		return scrubbed({
 			outcome: 'unconfirmed',
 			reason:
 				status === undefined
 					? `Could not reach Flinks: ${reason}`
 					: `Flinks answered HTTP ${status} to Get Details`,
-		};
+		});
 	}
+	return scrubbed(confirmationOf(body, sessionId));
+}
+
+/** What Flinks' answer to Get Details says about the event's session. */
+function confirmationOf(body: unknown, sessionId: string): Confirmation {
 	const details = readSessionDetails(body, sessionId);
 	if (!details) {
 		return {
@@ -91,9 +111,10 @@ async function requestSessionDetails(
 	ctx: IWebhookFunctions,
 	sessionId: string,
 	deadline: Deadline,
+	stored: ICredentialDataDecryptedObject,
 	credentialsRef: { id: string; name: string },
 ): Promise<unknown> {
-	const credentials = withTokenRequestSettings(await ctx.getCredentials(CREDENTIAL_TYPE), {
+	const credentials = withTokenRequestSettings(stored, {
 		timeoutMs: CONFIRM_TIMEOUT_MS,
 		abortSignal: deadline.signal,
 	});
