@@ -13,6 +13,7 @@ import {
 	clip,
 	DEFAULT_TOKEN_TIMEOUT_MS,
 	flinksBaseUrl,
+	isTokenRequest,
 	isTooManyRequestsBody,
 	PRODUCTION_URL,
 	redirectOrigin,
@@ -186,15 +187,21 @@ export class FlinksPayApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		requestOptions.headers = {
-			...requestOptions.headers,
-			Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
-		};
+		// The credential test's own request is the token request: it proves the secret as saved.
+		const authorization = isTokenRequest(requestOptions)
+			? `Basic ${basicCredentials(credentials)}`
+			: `Bearer ${String(credentials.accessToken ?? '')}`;
+		requestOptions.headers = { ...requestOptions.headers, Authorization: authorization };
 		return requestOptions;
 	}
 
-	// preAuthentication runs first on a credential test, so a wrong secret fails there;
-	// this request then proves the issued token is accepted (404 for the nil session is fine).
+	/*
+	 * n8n's tester runs preAuthentication only when no token is stored (its "always in a test"
+	 * check never matches the node it builds), so the test request exchanges the client ID and
+	 * secret itself: a wrong or rotated secret fails even while the stored token still works. It
+	 * is sent in throwing mode: Flinks' authorize errors have no documented body to match a rule
+	 * on, and a 401 makes n8n run preAuthentication, whose message says what was refused.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
@@ -203,23 +210,16 @@ export class FlinksPayApi implements ICredentialType {
 				'" : $credentials.environment === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : "' +
 				SANDBOX_URL +
 				'"}}',
-			url: '/api/v2/sessions/00000000-0000-0000-0000-000000000000/details',
-			method: 'GET',
+			url: '/api/v1/authorize',
+			method: 'POST',
+			headers: {
+				'Content-Type': 'application/x-www-form-urlencoded',
+				Accept: 'application/json',
+			},
+			body: 'grant_type=client_credentials',
 			timeout: DEFAULT_TOKEN_TIMEOUT_MS,
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
-			ignoreHttpStatusErrors: true,
 		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'status',
-					value: 401,
-					message:
-						"Flinks issued an access token but rejected it (401). Check that 'Environment' is the one these client credentials belong to.",
-				},
-			},
-		],
 	};
 }

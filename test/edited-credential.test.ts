@@ -46,6 +46,26 @@ describe('a token is only sent to the base URL and client it was issued for', ()
 		]);
 	});
 
+	it('after a wrong Client Secret is saved, the next execution proves it instead of using the token n8n kept', async () => {
+		const [first, second] = bed.server.addSessions(2);
+		await bed.engine.run({
+			items: [{ sessionId: first.sessionId }],
+			parameters: cancelParameters(),
+		});
+		const saved = bed.engine.storedCredentials();
+		expect(saved.accessToken).toBeTruthy();
+
+		bed.engine.setStoredCredentials({ ...saved, clientSecret: 'mistyped-secret-7a6b5c' });
+		const run = await bed.engine.run({
+			items: [{ sessionId: second.sessionId }],
+			parameters: cancelParameters(),
+		});
+
+		expect(run.error?.message).toMatch(/^Flinks rejected the client ID or secret \(401\)/);
+		expect(bed.server.count(CANCELS)).toBe(1);
+		expect(bed.server.session(second.sessionId)?.status).toBe('Initiated');
+	});
+
 	it('an execution whose secret was rotated under it fails the item instead of saving the old secret back', async () => {
 		const sessions = bed.server.addSessions(2);
 		const rotatedSecret = `rotated-${bed.server.clientId}`;

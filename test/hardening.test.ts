@@ -127,9 +127,12 @@ describe('redirects: no credential ever leaves the configured origin', () => {
 		expect(elsewhere.requests).toHaveLength(0);
 	});
 
-	it('the credential test does not follow a redirected check request with the token', async () => {
-		redirectElsewhere(DETAILS, 302, '/collect');
+	it('the credential test does not follow a redirect of its own token request, made while a token is stored', async () => {
 		await bed.engine.testCredentials();
+		expect(bed.engine.storedCredentials().accessToken).toBeTruthy();
+		redirectElsewhere(AUTHORIZE, 302, '/collect', 2);
+		const result = await bed.engine.testCredentials();
+		expect(result.status).toBe('Error');
 		expect(elsewhere.requests).toHaveLength(0);
 	});
 });
