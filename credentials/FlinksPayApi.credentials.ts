@@ -11,6 +11,7 @@ import type {
 
 import {
 	clip,
+	CREDENTIAL_CHANGED,
 	DEFAULT_TOKEN_TIMEOUT_MS,
 	flinksBaseUrl,
 	isTokenRequest,
@@ -111,7 +112,8 @@ export class FlinksPayApi implements ICredentialType {
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const baseUrl = flinksBaseUrl(credentials);
-		const { timeoutMs, abortSignal } = tokenRequestSettings(credentials);
+		const settings = tokenRequestSettings(credentials);
+		const { timeoutMs, abortSignal } = settings;
 		const basic = basicCredentials(credentials);
 		let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 		try {
@@ -177,6 +179,13 @@ export class FlinksPayApi implements ICredentialType {
 			throw tokenFailure(
 				transient ? TOKEN_UNAVAILABLE : TOKEN_REFUSED,
 				`Flinks did not issue an access token (HTTP ${statusCode}${statusCode < 300 ? ' without an access_token' : detail})${transient ? '' : ". Check the credential's 'Client ID', 'Client Secret' and 'Environment'."}`,
+			);
+		}
+		// n8n saves the whole object it was handed (n8n 2.x): never when the user edited it meanwhile.
+		if (settings.credentialUnchanged && !(await settings.credentialUnchanged())) {
+			throw tokenFailure(
+				CREDENTIAL_CHANGED,
+				'The Flinks Pay API credential was changed while this execution ran, so the access token requested with its old settings was discarded',
 			);
 		}
 		return { accessToken, accessTokenFor: tokenAudience(credentials) };

@@ -20,10 +20,18 @@ export const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
 export const TOKEN_REFUSED = 'FLINKS_TOKEN_REFUSED';
 export const TOKEN_UNAVAILABLE = 'FLINKS_TOKEN_UNAVAILABLE';
 
+/** Error code of a token that was obtained but discarded: the credential was edited meanwhile. */
+export const CREDENTIAL_CHANGED = 'FLINKS_CREDENTIAL_CHANGED';
+
 /** What a node may set for its own token requests: its Timeout and its execution's stop signal. */
 export interface TokenRequestSettings {
 	timeoutMs: number;
 	abortSignal?: IHttpRequestOptions['abortSignal'];
+	/**
+	 * Asked once the token arrived, just before n8n saves the node's credential object with it:
+	 * false when the stored credential was edited meanwhile, so that nothing old is saved back.
+	 */
+	credentialUnchanged?: () => Promise<boolean>;
 }
 
 const TOKEN_REQUEST_SETTINGS = 'flinksTokenRequestSettings';

@@ -15,6 +15,7 @@ import type { SessionDetails } from '../api/details';
 import { readSessionDetails } from '../api/details';
 import { CREDENTIAL_TYPE } from '../api/credential';
 import { isUuid } from '../api/guards';
+import { credentialKey } from '../api/sharedState';
 import { Deadline } from '../api/send';
 import { otherSessionIn } from '../api/session';
 import { shorten } from '../api/values';
@@ -114,9 +115,18 @@ async function requestSessionDetails(
 	stored: ICredentialDataDecryptedObject,
 	credentialsRef: { id: string; name: string },
 ): Promise<unknown> {
+	const settingsOf = (data: ICredentialDataDecryptedObject) =>
+		credentialKey(credentialsRef.id, data, flinksBaseUrl(data));
+	const readAt = settingsOf(stored);
 	const credentials = withTokenRequestSettings(stored, {
 		timeoutMs: CONFIRM_TIMEOUT_MS,
 		abortSignal: deadline.signal,
+		// n8n saves the object it was handed with the new token: never over the user's edit.
+		credentialUnchanged: async () =>
+			await ctx.getCredentials(CREDENTIAL_TYPE).then(
+				(now) => settingsOf(now) === readAt,
+				() => true,
+			),
 	});
 	// A token kept after the credential was edited is never sent: n8n then asks the new host for one.
 	if (!isTokenFor(credentials)) credentials.accessToken = '';
