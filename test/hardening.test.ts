@@ -118,6 +118,24 @@ describe('redirects: no credential ever leaves the configured origin', () => {
 		expect(elsewhere.requests).toHaveLength(0);
 	});
 
+	it('a create answered with a redirect after Flinks created the session says it may have been created, with its Reference ID', async () => {
+		bed.server.injectFault({
+			...CREATES,
+			kind: 'redirect',
+			status: 303,
+			location: '/api/v2/sessions/created',
+			afterApplying: true,
+		});
+		const run = await bed.engine.run({ items: [customer(1)], parameters: createParameters() });
+
+		expect(bed.server.allSessions()).toHaveLength(1);
+		expect(run.error?.message).toBe(
+			`Creating a session: Flinks answered HTTP 303, a redirect to ${bed.server.baseUrl}; the session may have been created [item 0]`,
+		);
+		expect(run.error?.description).toContain('look for Reference ID ORDER-1001');
+		expect(run.error?.description).not.toMatch(/Set the credential's 'Environment'/);
+	});
+
 	it('the credential test reports a redirected token request as an error and sends the secret nowhere', async () => {
 		redirectElsewhere(AUTHORIZE, 307, '/api/v1/authorize');
 		const result = await bed.engine.testCredentials();

@@ -119,7 +119,13 @@ export type Fault = FaultMatch &
 		| { kind: 'jsonWithoutStatus' }
 		| { kind: 'applyThenFail'; status: number; body?: FaultBody }
 		/** A redirect to `location` (absolute), as a misconfigured gateway or a hostile host sends. */
-		| { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string }
+		| {
+				kind: 'redirect';
+				status: 301 | 302 | 303 | 307 | 308;
+				location: string;
+				/** Flinks handles the request first (e.g. creates the session), then answers with the redirect. */
+				afterApplying?: boolean;
+		  }
 		/** Any JSON answer, e.g. a 200 that did not do what was asked. */
 		| { kind: 'reply'; status: number; body: unknown }
 		/** Flinks' authorize error table: a rate limit answered as HTTP 401 with TOO_MANY_REQUESTS. */
@@ -518,6 +524,7 @@ export class FakeFlinksServer {
 				send(errorReply(fault.status, fault.body ?? 'json'));
 				return;
 			case 'redirect':
+				if (fault.afterApplying) this.route(context);
 				send({ status: fault.status, headers: { location: fault.location }, body: '' });
 				return;
 			case 'reply':

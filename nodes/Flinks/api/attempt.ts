@@ -5,7 +5,7 @@ import type { FlinksResponse, ItemContext } from './errors';
 import { redirectError } from './errors';
 import { classifyFailure, isRetryableFailure, isTransientStatus } from './failures';
 import { isRedirectStatus } from './guards';
-import { noAnswerError } from './noAnswerErrors';
+import { mayHaveActed, noAnswerError } from './noAnswerErrors';
 import type { RetryBudget } from './retry';
 
 /** One request's outcome: an HTTP answer (any status), or the failure that left it without one. */
@@ -76,7 +76,10 @@ export function finalAnswer(
 	const { response, failure } = attempt;
 	const attempts = budget.sent;
 	if (response && isRedirectStatus(response.statusCode)) {
-		throw redirectError(node, { ...response, attempts }, call.action, item, baseUrl);
+		throw redirectError(node, { ...response, attempts }, call.action, item, {
+			baseUrl,
+			mayHaveActed: mayHaveActed(call, item),
+		});
 	}
 	if (response) {
 		return { ...response, attempts, earlierAttemptMayHaveActed: budget.earlierAttemptMayHaveActed };

@@ -103,6 +103,15 @@ function sessionMayHaveBeenCreated(item: ItemContext): UnansweredCall {
 	};
 }
 
+/** For a call that must not take effect twice, what may have happened without a usable answer. */
+export function mayHaveActed(
+	call: Pick<FlinksCall, 'idempotent' | 'unanswered'>,
+	item: ItemContext,
+): UnansweredCall | undefined {
+	if (call.idempotent !== false) return undefined;
+	return call.unanswered ?? sessionMayHaveBeenCreated(item);
+}
+
 /** Thrown for an item that was not sent because the execution stopped (Stop button or a failed item). */
 export class NotSentError extends NodeOperationError {}
 
