@@ -38,11 +38,44 @@ describe('Flinks Trigger reads event times the same in every time zone', () => {
 	it.each(['America/Toronto', 'Europe/Paris', 'Asia/Tokyo'])(
 		'with TZ=%s, a fresh event dated without a zone (UTC, as Flinks writes it) starts the workflow',
 		async (timeZone) => {
-			expect(await deliverZonelessEventIn(timeZone)).toEqual({
+			const delivery = await deliverZonelessEventIn(timeZone);
+			expect(delivery).toMatchObject({
 				timeZone,
 				answer: { status: 200, body: { message: 'Workflow was started' } },
 				executions: 1,
+				warnings: [],
 			});
+			expect(delivery.occurredAt).toBe(delivery.sentAsUtc);
+		},
+		60_000,
+	);
+
+	it.each(['America/Toronto', 'Asia/Tokyo'])(
+		'with TZ=%s, a fresh event dated in RFC 1123 form without a zone is read as UTC too',
+		async (timeZone) => {
+			const delivery = await deliverZonelessEventIn(timeZone, 'rfc1123');
+			expect(delivery).toMatchObject({
+				answer: { status: 200, body: { message: 'Workflow was started' } },
+				executions: 1,
+			});
+			expect(delivery.occurredAt).toBe(delivery.sentAsUtc);
+		},
+		60_000,
+	);
+
+	it.each(['America/Toronto', 'Asia/Tokyo'])(
+		'with TZ=%s, a time that reads differently by place (12/06/2026) is never judged by the local clock, and is reported',
+		async (timeZone) => {
+			const delivery = await deliverZonelessEventIn(timeZone, 'slashes');
+			expect(delivery).toMatchObject({
+				answer: { status: 200, body: { message: 'Workflow was started' } },
+				executions: 1,
+			});
+			expect(delivery.warnings).toEqual([
+				expect.stringMatching(
+					/Flinks Trigger: the event's time \\"\d\d\/\d\d\/\d{4} [\d:]+\\" is in no format read the same on every server/,
+				),
+			]);
 		},
 		60_000,
 	);

@@ -98,6 +98,11 @@ export class FlinksTrigger implements INodeType {
 		const event = readFlinksEvent(body);
 		const settings = readSettings(this);
 		const receivedAt = Date.now();
+		if (event.unreadableTime !== null) {
+			this.logger.warn(
+				`Flinks Trigger: the event's time "${shorten(event.unreadableTime)}" is in no format read the same on every server (ISO 8601, RFC 1123, seconds or milliseconds since 1970), so the Replay Window was not applied to it and occurredAt is when n8n received it`,
+			);
+		}
 		const stale = staleEventProblem(event.occurredAt, receivedAt, settings.replayWindowMs);
 		if (stale) return refuse(this, response, 401, stale);
 
