@@ -1,6 +1,7 @@
 import type { FlinksTriggerBed } from './helpers/flinks-trigger-bed';
 import { useTriggerBed } from './helpers/flinks-trigger-bed';
 import { emittedItems } from './helpers/n8n-webhook';
+import { AUTHORIZE, DETAILS } from './helpers/fault-matrix';
 import { deliverZonelessEventIn } from './helpers/time-zone';
 
 const UNKNOWN_SESSION = '0f4c2a6e-1111-4222-8333-944455556666';
@@ -31,6 +32,35 @@ describe('Flinks Trigger remembers only what started an execution', () => {
 		expect(third.body).toEqual({
 			message: `Repeat of session ${UNKNOWN_SESSION} reaching Completed`,
 		});
+	});
+});
+
+describe('Flinks Trigger with two copies of one delivery arriving together', () => {
+	it('when the first copy gets a 404, the second is confirmed on its own instead of being called a repeat', async () => {
+		const trigger = await bed.activate({ confirmWithFlinks: true });
+		const session = bed.server.addSession({ status: 'Completed' });
+		// Flinks answers the first lookup before it lists the session; the token comes slowly.
+		bed.server.injectFault({ ...AUTHORIZE, kind: 'delay', ms: 300 });
+		bed.server.injectFault({
+			...DETAILS,
+			kind: 'reply',
+			status: 404,
+			body: { title: 'Session not found', status: 404 },
+		});
+		const event = bed.webhooks.finish(session.sessionId, 'Completed');
+
+		const answers = await Promise.all([
+			bed.webhooks.deliver(trigger.url, event),
+			bed.webhooks.deliver(trigger.url, event),
+		]);
+
+		expect(answers.map((answer) => (answer.body as { message: string }).message).sort()).toEqual([
+			`Flinks does not know session ${session.sessionId}`,
+			'Workflow was started',
+		]);
+		expect(trigger.executions.flatMap(emittedItems)).toMatchObject([
+			{ sessionId: session.sessionId, confirmed: true },
+		]);
 	});
 });
 
