@@ -8,6 +8,7 @@ import {
 	atNthRequest,
 	cancelOf,
 	CREATES,
+	CREATE_REDIRECTED_AFTER_CREATING,
 } from './helpers/fault-matrix';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import {
@@ -119,13 +120,7 @@ describe('redirects: no credential ever leaves the configured origin', () => {
 	});
 
 	it('a create answered with a redirect after Flinks created the session says it may have been created, with its Reference ID', async () => {
-		bed.server.injectFault({
-			...CREATES,
-			kind: 'redirect',
-			status: 303,
-			location: '/api/v2/sessions/created',
-			afterApplying: true,
-		});
+		bed.server.injectFault(CREATE_REDIRECTED_AFTER_CREATING);
 		const run = await bed.engine.run({ items: [customer(1)], parameters: createParameters() });
 
 		expect(bed.server.allSessions()).toHaveLength(1);
