@@ -383,7 +383,8 @@ describe('the credential test', () => {
 		expect(saved.accessToken).toBeTruthy();
 
 		// The user types a wrong secret and saves; n8n keeps the hidden token and tests what is saved.
-		bed.engine.setStoredCredentials({ ...saved, clientSecret: 'mistyped-secret-0c1d2e' });
+		const mistyped = 'mistyped-0c1d2e';
+		bed.engine.setStoredCredentials({ ...saved, clientSecret: mistyped });
 		const afterEdit = await bed.engine.testCredentials();
 		expect(afterEdit.status).toBe('Error');
 		expect(afterEdit.message).toContain('Flinks rejected the client ID or secret (401)');

@@ -60,7 +60,8 @@ describe('a token is only sent to the base URL and client it was issued for', ()
 		const saved = bed.engine.storedCredentials();
 		expect(saved.accessToken).toBeTruthy();
 
-		bed.engine.setStoredCredentials({ ...saved, clientSecret: 'mistyped-secret-7a6b5c' });
+		const mistyped = 'mistyped-7a6b5c';
+		bed.engine.setStoredCredentials({ ...saved, clientSecret: mistyped });
 		const run = await bed.engine.run({
 			items: [{ sessionId: second.sessionId }],
 			parameters: cancelParameters(),

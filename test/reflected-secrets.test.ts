@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
 import { AUTHORIZE, CANCELS, CONFIRMS, CREATES, DETAILS } from './helpers/fault-matrix';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import {
