@@ -11,8 +11,10 @@ import type {
 
 import {
 	clip,
+	CREDENTIAL_CHANGED,
 	DEFAULT_TOKEN_TIMEOUT_MS,
 	flinksBaseUrl,
+	isTokenRequest,
 	isTooManyRequestsBody,
 	PRODUCTION_URL,
 	redirectOrigin,
@@ -24,6 +26,7 @@ import {
 	tokenFailure,
 	tokenRequestSettings,
 } from './flinksPayToken';
+import { basicCredentials, credentialSecrets, scrubSecrets } from './secretText';
 
 export class FlinksPayApi implements ICredentialType {
 	name = 'flinksPayApi';
@@ -109,10 +112,9 @@ export class FlinksPayApi implements ICredentialType {
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const baseUrl = flinksBaseUrl(credentials);
-		const { timeoutMs, abortSignal } = tokenRequestSettings(credentials);
-		const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString(
-			'base64',
-		);
+		const settings = tokenRequestSettings(credentials);
+		const { timeoutMs, abortSignal } = settings;
+		const basic = basicCredentials(credentials);
 		let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 		try {
 			response = await this.helpers.httpRequest({
@@ -168,11 +170,22 @@ export class FlinksPayApi implements ICredentialType {
 		) as IDataObject;
 		const accessToken = body.access_token ?? body.accessToken;
 		if (statusCode >= 300 || typeof accessToken !== 'string' || accessToken === '') {
-			const detail = typeof body.detail === 'string' ? `: ${clip(body.detail, 300)}` : '';
+			// Scrubbed before it is cut: a gateway may echo the Basic header in its detail.
+			const detail =
+				typeof body.detail === 'string'
+					? `: ${clip(scrubSecrets(body.detail, credentialSecrets(credentials)), 300)}`
+					: '';
 			const transient = statusCode === 429 || statusCode >= 500;
 			throw tokenFailure(
 				transient ? TOKEN_UNAVAILABLE : TOKEN_REFUSED,
 				`Flinks did not issue an access token (HTTP ${statusCode}${statusCode < 300 ? ' without an access_token' : detail})${transient ? '' : ". Check the credential's 'Client ID', 'Client Secret' and 'Environment'."}`,
+			);
+		}
+		// n8n saves the whole object it was handed (n8n 2.x): never when the user edited it meanwhile.
+		if (settings.credentialUnchanged && !(await settings.credentialUnchanged())) {
+			throw tokenFailure(
+				CREDENTIAL_CHANGED,
+				'The Flinks Pay API credential was changed while this execution ran, so the access token requested with its old settings was discarded',
 			);
 		}
 		return { accessToken, accessTokenFor: tokenAudience(credentials) };
@@ -183,15 +196,21 @@ export class FlinksPayApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		requestOptions.headers = {
-			...requestOptions.headers,
-			Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
-		};
+		// The credential test's own request is the token request: it proves the secret as saved.
+		const authorization = isTokenRequest(requestOptions)
+			? `Basic ${basicCredentials(credentials)}`
+			: `Bearer ${String(credentials.accessToken ?? '')}`;
+		requestOptions.headers = { ...requestOptions.headers, Authorization: authorization };
 		return requestOptions;
 	}
 
-	// preAuthentication runs first on a credential test, so a wrong secret fails there;
-	// this request then proves the issued token is accepted (404 for the nil session is fine).
+	/*
+	 * n8n's tester runs preAuthentication only when no token is stored (its "always in a test"
+	 * check never matches the node it builds), so the test request exchanges the client ID and
+	 * secret itself: a wrong or rotated secret fails even while the stored token still works. It
+	 * is sent in throwing mode: Flinks' authorize errors have no documented body to match a rule
+	 * on, and a 401 makes n8n run preAuthentication, whose message says what was refused.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
@@ -200,23 +219,16 @@ export class FlinksPayApi implements ICredentialType {
 				'" : $credentials.environment === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : "' +
 				SANDBOX_URL +
 				'"}}',
-			url: '/api/v2/sessions/00000000-0000-0000-0000-000000000000/details',
-			method: 'GET',
+			url: '/api/v1/authorize',
+			method: 'POST',
+			headers: {
+				'Content-Type': 'application/x-www-form-urlencoded',
+				Accept: 'application/json',
+			},
+			body: 'grant_type=client_credentials',
 			timeout: DEFAULT_TOKEN_TIMEOUT_MS,
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
-			ignoreHttpStatusErrors: true,
 		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'status',
-					value: 401,
-					message:
-						"Flinks issued an access token but rejected it (401). Check that 'Environment' is the one these client credentials belong to.",
-				},
-			},
-		],
 	};
 }

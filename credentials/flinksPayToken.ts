@@ -1,8 +1,17 @@
 /** The Flinks Pay token request's parts that the credential and the nodes share: addresses, settings, codes. */
+import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 export const SANDBOX_URL = 'https://payments-uat.flinksapp.com';
 export const PRODUCTION_URL = 'https://payments.flinksapp.com';
+
+/** Whether a request is the token request, `POST /api/v1/authorize` (the credential test sends one of its own). */
+export function isTokenRequest(request: IHttpRequestOptions): boolean {
+	return (
+		String(request.method ?? 'GET').toUpperCase() === 'POST' &&
+		String(request.url ?? '').endsWith('/api/v1/authorize')
+	);
+}
 
 /** How long the token request may wait for an answer when no node says otherwise (the credential test). */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
@@ -11,10 +20,18 @@ export const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
 export const TOKEN_REFUSED = 'FLINKS_TOKEN_REFUSED';
 export const TOKEN_UNAVAILABLE = 'FLINKS_TOKEN_UNAVAILABLE';
 
+/** Error code of a token that was obtained but discarded: the credential was edited meanwhile. */
+export const CREDENTIAL_CHANGED = 'FLINKS_CREDENTIAL_CHANGED';
+
 /** What a node may set for its own token requests: its Timeout and its execution's stop signal. */
 export interface TokenRequestSettings {
 	timeoutMs: number;
 	abortSignal?: IHttpRequestOptions['abortSignal'];
+	/**
+	 * Asked once the token arrived, just before n8n saves the node's credential object with it:
+	 * false when the stored credential was edited meanwhile, so that nothing old is saved back.
+	 */
+	credentialUnchanged?: () => Promise<boolean>;
 }
 
 const TOKEN_REQUEST_SETTINGS = 'flinksTokenRequestSettings';
@@ -75,12 +92,19 @@ export function isTooManyRequestsBody(body: unknown): boolean {
 	);
 }
 
-/** The base URL and client a token is issued for: it is sent nowhere else. */
+/**
+ * What a token is issued for: the base URL, the client and a digest of the secret (never the
+ * secret itself). A token is sent nowhere else, and a changed secret is proved by a new exchange.
+ */
 export function tokenAudience(credentials: ICredentialDataDecryptedObject): string {
-	return `${flinksBaseUrl(credentials)} ${String(credentials.clientId ?? '')}`;
+	const secretDigest = createHash('sha256')
+		.update(`flinks-pay-client-secret:${String(credentials.clientSecret ?? '')}`)
+		.digest('base64url')
+		.slice(0, 22);
+	return `${flinksBaseUrl(credentials)} ${String(credentials.clientId ?? '')} ${secretDigest}`;
 }
 
-/** Whether the stored token was issued for the credential's base URL and client as they are now. */
+/** Whether the stored token was issued for the credential's base URL, client and secret as they are now. */
 export function isTokenFor(credentials: ICredentialDataDecryptedObject): boolean {
 	return credentials.accessTokenFor === tokenAudience(credentials);
 }

@@ -363,7 +363,9 @@ describe('the credential test', () => {
 			status: 'OK',
 			message: 'Connection successful!',
 		});
-		expect(bed.server.count(AUTHORIZE)).toBe(1);
+		// n8n's preAuthentication for the empty token, then the test's own token request.
+		expect(bed.server.count(AUTHORIZE)).toBe(2);
+		expect(bed.server.count(DETAILS)).toBe(0);
 	});
 
 	it('fails with a wrong secret, saying so without repeating the secret', async () => {
@@ -372,6 +374,27 @@ describe('the credential test', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toContain('Flinks rejected the client ID or secret (401)');
 		expect(JSON.stringify(result)).not.toContain(mistyped);
+	});
+
+	it('fails once a wrong Client Secret is saved, although n8n still holds a valid token', async () => {
+		// As in the editor: the saved credential tests green and n8n stores its token.
+		await expect(bed.engine.testCredentials()).resolves.toMatchObject({ status: 'OK' });
+		const saved = bed.engine.storedCredentials();
+		expect(saved.accessToken).toBeTruthy();
+
+		// The user types a wrong secret and saves; n8n keeps the hidden token and tests what is saved.
+		const mistyped = 'mistyped-0c1d2e';
+		bed.engine.setStoredCredentials({ ...saved, clientSecret: mistyped });
+		const afterEdit = await bed.engine.testCredentials();
+		expect(afterEdit.status).toBe('Error');
+		expect(afterEdit.message).toContain('Flinks rejected the client ID or secret (401)');
+
+		// The right secret saved back tests green again.
+		bed.engine.setStoredCredentials({
+			...bed.engine.storedCredentials(),
+			clientSecret: saved.clientSecret,
+		});
+		await expect(bed.engine.testCredentials()).resolves.toMatchObject({ status: 'OK' });
 	});
 });
 

@@ -1,4 +1,5 @@
 import { ConcurrencyWindow } from '../nodes/Flinks/api/concurrency';
+import { tokenAudience } from '../credentials/flinksPayToken';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { cancelParameters, useTestBed } from './helpers/flinks-test-bed';
 import { atNthRequest, AUTHORIZE, CANCELS } from './helpers/fault-matrix';
@@ -11,7 +12,9 @@ const itemsFor = (sessions: Array<{ sessionId: string }>) =>
 	sessions.map((session) => ({ sessionId: session.sessionId }));
 
 /** What n8n stores beside a token the credential obtained: the base URL and client it is for. */
-const issuedFor = (clientId = bed.server.clientId) => `${bed.server.baseUrl} ${clientId}`;
+/** What n8n stores in `accessTokenFor` for a token another instance obtained with this credential. */
+const issuedFor = (clientId = bed.server.clientId) =>
+	tokenAudience({ ...bed.credentials, clientId });
 
 describe('concurrent cancels', () => {
 	it('keep output order and pairing equal to input order whatever finishes first', async () => {

@@ -2,6 +2,7 @@ import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialsDecrypted, IDataObject } from 'n8n-workflow';
 
 import { FlinksTrigger } from '../nodes/Flinks/FlinksTrigger.node';
+import { FakeFlinksServer } from './helpers/fake-flinks-server';
 import type { FlinksTriggerBed } from './helpers/flinks-trigger-bed';
 import { useTriggerBed } from './helpers/flinks-trigger-bed';
 import { emittedItems } from './helpers/n8n-webhook';
@@ -448,6 +449,34 @@ describe('Flinks Trigger › Confirm With Flinks', () => {
 			]);
 		} finally {
 			await proxy.stop();
+		}
+	});
+
+	it('never sends the token n8n kept after the Base URL was edited to the new host', async () => {
+		const trigger = await bed.activate({ confirmWithFlinks: true });
+		const onA = bed.server.addSession();
+		await bed.webhooks.deliver(trigger.url, bed.webhooks.finish(onA.sessionId, 'Completed'));
+		const keptByN8n = bed.storedPayCredentials();
+		expect(keptByN8n.accessToken).toBeTruthy();
+
+		// The user points the credential at another instance; n8n keeps the hidden token as it was.
+		const hostB = await FakeFlinksServer.start({
+			clientId: bed.server.clientId,
+			clientSecret: bed.server.clientSecret,
+		});
+		try {
+			bed.setPayCredentials({ ...keptByN8n, baseUrl: hostB.baseUrl });
+			const onB = hostB.addSession();
+			await bed.webhooks.deliver(trigger.url, bed.webhooks.finish(onB.sessionId, 'Completed'));
+
+			// Host B saw a token request first and never a 401: host A's token never reached it.
+			expect(hostB.requests.map((r) => [r.path, r.status])).toEqual([
+				['/api/v1/authorize', 200],
+				[`/api/v2/sessions/${onB.sessionId}/details`, 200],
+			]);
+			expect(itemsOf(trigger)[1]).toMatchObject({ sessionId: onB.sessionId, confirmed: true });
+		} finally {
+			await hostB.stop();
 		}
 	});
 

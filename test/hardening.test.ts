@@ -8,6 +8,7 @@ import {
 	atNthRequest,
 	cancelOf,
 	CREATES,
+	CREATE_REDIRECTED_AFTER_CREATING,
 } from './helpers/fault-matrix';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import {
@@ -118,6 +119,18 @@ describe('redirects: no credential ever leaves the configured origin', () => {
 		expect(elsewhere.requests).toHaveLength(0);
 	});
 
+	it('a create answered with a redirect after Flinks created the session says it may have been created, with its Reference ID', async () => {
+		bed.server.injectFault(CREATE_REDIRECTED_AFTER_CREATING);
+		const run = await bed.engine.run({ items: [customer(1)], parameters: createParameters() });
+
+		expect(bed.server.allSessions()).toHaveLength(1);
+		expect(run.error?.message).toBe(
+			`Creating a session: Flinks answered HTTP 303, a redirect to ${bed.server.baseUrl}; the session may have been created [item 0]`,
+		);
+		expect(run.error?.description).toContain('look for Reference ID ORDER-1001');
+		expect(run.error?.description).not.toMatch(/Set the credential's 'Environment'/);
+	});
+
 	it('the credential test reports a redirected token request as an error and sends the secret nowhere', async () => {
 		redirectElsewhere(AUTHORIZE, 307, '/api/v1/authorize');
 		const result = await bed.engine.testCredentials();
@@ -127,9 +140,12 @@ describe('redirects: no credential ever leaves the configured origin', () => {
 		expect(elsewhere.requests).toHaveLength(0);
 	});
 
-	it('the credential test does not follow a redirected check request with the token', async () => {
-		redirectElsewhere(DETAILS, 302, '/collect');
+	it('the credential test does not follow a redirect of its own token request, made while a token is stored', async () => {
 		await bed.engine.testCredentials();
+		expect(bed.engine.storedCredentials().accessToken).toBeTruthy();
+		redirectElsewhere(AUTHORIZE, 302, '/collect', 2);
+		const result = await bed.engine.testCredentials();
+		expect(result.status).toBe('Error');
 		expect(elsewhere.requests).toHaveLength(0);
 	});
 });

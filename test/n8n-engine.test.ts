@@ -354,7 +354,7 @@ describe('N8nEngine', () => {
 		expect((result.error as unknown as { httpCode?: string }).httpCode).toBe('500');
 	});
 
-	it('(e) credential test succeeds, running preAuthentication even with a stored token', async () => {
+	it('(e) credential test with a stored token runs preAuthentication only once the test request gets a 401, as n8n does', async () => {
 		const engine = newEngine({ accessToken: 'still-valid-looking' });
 
 		await expect(engine.testCredentials()).resolves.toEqual({
@@ -363,6 +363,10 @@ describe('N8nEngine', () => {
 		});
 		expect(api.tokenRequests).toBe(1);
 		expect(engine.storedCredentials().accessToken).toBe('tok-1');
+
+		// n8n's tester names its node `noOp`, so its "always in a credential test" rule never applies.
+		await expect(engine.testCredentials()).resolves.toMatchObject({ status: 'OK' });
+		expect(api.tokenRequests).toBe(1);
 	});
 
 	it('(e) credential test fails on a wrong secret, a responseSuccessBody rule, an unreachable host', async () => {

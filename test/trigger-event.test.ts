@@ -26,6 +26,7 @@ describe('reading a Flinks event', () => {
 			status: 'Cancelled',
 			statusDetails: 'EFT0501',
 			occurredAt: Date.parse('2026-11-26T14:03:11Z'),
+			unreadableTime: null,
 		});
 		expect(
 			readFlinksEvent({
@@ -38,6 +39,7 @@ describe('reading a Flinks event', () => {
 			status: 'Completed',
 			statusDetails: null,
 			occurredAt: undefined,
+			unreadableTime: null,
 		});
 	});
 
@@ -47,7 +49,31 @@ describe('reading a Flinks event', () => {
 		expect(parseTimestamp(at / 1000)).toBe(at);
 		expect(parseTimestamp(String(at / 1000))).toBe(at);
 		expect(parseTimestamp(at)).toBe(at);
-		for (const unreadable of ['yesterday', '', 0, -5, 1e30, Number.NaN, {}, null, undefined]) {
+		// With a zone or without (UTC), in ISO 8601 or RFC 1123 form, the same instant.
+		for (const text of [
+			'2026-11-26T09:03:11-05:00',
+			'2026-11-26T23:03:11+0900',
+			'2026-11-26 14:03:11',
+			'Thu, 26 Nov 2026 14:03:11 GMT',
+			'26 Nov 2026 15:03:11 +0100',
+			'Thu, 26 Nov 2026 14:03:11',
+		]) {
+			expect({ text, at: parseTimestamp(text) }).toEqual({ text, at });
+		}
+		for (const unreadable of [
+			'yesterday',
+			'11/26/2026 14:03:11',
+			'2026-02-31T10:00:00Z',
+			'Thu Nov 26 2026 14:03:11',
+			'',
+			0,
+			-5,
+			1e30,
+			Number.NaN,
+			{},
+			null,
+			undefined,
+		]) {
 			expect(parseTimestamp(unreadable)).toBeUndefined();
 		}
 	});

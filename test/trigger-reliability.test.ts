@@ -1,6 +1,7 @@
 import type { FlinksTriggerBed } from './helpers/flinks-trigger-bed';
 import { useTriggerBed } from './helpers/flinks-trigger-bed';
 import { emittedItems } from './helpers/n8n-webhook';
+import { AUTHORIZE, DETAILS } from './helpers/fault-matrix';
 import { deliverZonelessEventIn } from './helpers/time-zone';
 
 const UNKNOWN_SESSION = '0f4c2a6e-1111-4222-8333-944455556666';
@@ -34,15 +35,77 @@ describe('Flinks Trigger remembers only what started an execution', () => {
 	});
 });
 
+describe('Flinks Trigger with two copies of one delivery arriving together', () => {
+	it('when the first copy gets a 404, the second is confirmed on its own instead of being called a repeat', async () => {
+		const trigger = await bed.activate({ confirmWithFlinks: true });
+		const session = bed.server.addSession({ status: 'Completed' });
+		// Flinks answers the first lookup before it lists the session; the token comes slowly.
+		bed.server.injectFault({ ...AUTHORIZE, kind: 'delay', ms: 300 });
+		bed.server.injectFault({
+			...DETAILS,
+			kind: 'reply',
+			status: 404,
+			body: { title: 'Session not found', status: 404 },
+		});
+		const event = bed.webhooks.finish(session.sessionId, 'Completed');
+
+		const answers = await Promise.all([
+			bed.webhooks.deliver(trigger.url, event),
+			bed.webhooks.deliver(trigger.url, event),
+		]);
+
+		expect(answers.map((answer) => (answer.body as { message: string }).message).sort()).toEqual([
+			`Flinks does not know session ${session.sessionId}`,
+			'Workflow was started',
+		]);
+		expect(trigger.executions.flatMap(emittedItems)).toMatchObject([
+			{ sessionId: session.sessionId, confirmed: true },
+		]);
+	});
+});
+
 describe('Flinks Trigger reads event times the same in every time zone', () => {
 	it.each(['America/Toronto', 'Europe/Paris', 'Asia/Tokyo'])(
 		'with TZ=%s, a fresh event dated without a zone (UTC, as Flinks writes it) starts the workflow',
 		async (timeZone) => {
-			expect(await deliverZonelessEventIn(timeZone)).toEqual({
+			const delivery = await deliverZonelessEventIn(timeZone);
+			expect(delivery).toMatchObject({
 				timeZone,
 				answer: { status: 200, body: { message: 'Workflow was started' } },
 				executions: 1,
+				warnings: [],
 			});
+			expect(delivery.occurredAt).toBe(delivery.sentAsUtc);
+		},
+		60_000,
+	);
+
+	it.each(['America/Toronto', 'Asia/Tokyo'])(
+		'with TZ=%s, a fresh event dated in RFC 1123 form without a zone is read as UTC too',
+		async (timeZone) => {
+			const delivery = await deliverZonelessEventIn(timeZone, 'rfc1123');
+			expect(delivery).toMatchObject({
+				answer: { status: 200, body: { message: 'Workflow was started' } },
+				executions: 1,
+			});
+			expect(delivery.occurredAt).toBe(delivery.sentAsUtc);
+		},
+		60_000,
+	);
+
+	it.each(['America/Toronto', 'Asia/Tokyo'])(
+		'with TZ=%s, a time that reads differently by place (12/06/2026) is never judged by the local clock, and is reported',
+		async (timeZone) => {
+			const delivery = await deliverZonelessEventIn(timeZone, 'slashes');
+			expect(delivery).toMatchObject({
+				answer: { status: 200, body: { message: 'Workflow was started' } },
+				executions: 1,
+			});
+			expect(delivery.warnings).toEqual([
+				expect.stringMatching(
+					/Flinks Trigger: the event's time \\"\d\d\/\d\d\/\d{4} [\d:]+\\" is in no format read the same on every server/,
+				),
+			]);
 		},
 		60_000,
 	);

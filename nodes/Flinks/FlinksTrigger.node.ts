@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { scrubSecretsDeep } from '../../credentials/secretText';
 import { shorten } from './api/values';
 import { connectDeliveryItems, readConnectDelivery, readConnectSettings } from './trigger/connect';
 import { confirmSession } from './trigger/confirm';
@@ -16,7 +17,7 @@ import type { FlinksEvent } from './trigger/event';
 import { parseEventBody, readFlinksEvent, staleEventProblem } from './trigger/event';
 import { confirmedItem, eventItem } from './trigger/items';
 import type { RepeatKey } from './trigger/repeats';
-import { forgetRepeat, isRepeat } from './trigger/repeats';
+import { claimDelivery, forgetRepeat, isRepeat } from './trigger/repeats';
 import { testWebhookSecret, webhookSecret } from './trigger/secret';
 import type { RequestHeaders } from './trigger/signature';
 import {
@@ -118,12 +119,15 @@ export class FlinksTrigger implements INodeType {
 			return refuse(this, response, 401, problem);
 		}
 
-		const body = rawBody && parseEventBody(rawBody);
-		if (!body) return refuse(this, response, 400, 'The delivery body is not a JSON object');
+		const parsed = rawBody && parseEventBody(rawBody);
+		if (!parsed) return refuse(this, response, 400, 'The delivery body is not a JSON object');
+		// A sender that echoes the secret it signs with: the item, answers and logs never show it.
+		const body = scrubSecretsDeep(parsed, [secret]);
 		const settings = readSettings(this);
 		if (connect) return connectResult(this, body, settings.repeatWindowMs);
 		const event = readFlinksEvent(body);
 		const receivedAt = Date.now();
+		if (event.unreadableTime !== null) warnUnreadableTime(this, event.unreadableTime);
 		const stale = staleEventProblem(event.occurredAt, receivedAt, settings.replayWindowMs);
 		if (stale) return refuse(this, response, 401, stale);
 
@@ -134,29 +138,21 @@ export class FlinksTrigger implements INodeType {
 			);
 		}
 		const repeatKey = repeatKeyOf(this, event, settings.repeatWindowMs);
-		if (repeatKey && isRepeat(repeatKey, settings.repeatWindowMs, receivedAt)) {
+		const claim = repeatKey && (await claimDelivery(repeatKey, settings.repeatWindowMs));
+		if (claim && claim.repeat) {
 			return acknowledge(
 				this,
 				`Repeat of session ${shorten(event.sessionId ?? '')} reaching ${shorten(event.status ?? '')}`,
 			);
 		}
-
 		const item = eventItem(event, body, receivedAt);
-		if (!settings.confirmWithFlinks) return { workflowData: [[{ json: item }]] };
-		const confirmation = await confirmSession(this, event.sessionId);
-		const session = shorten(event.sessionId ?? 'missing');
-		if (confirmation.outcome === 'unknownSession') {
-			// Only what started an execution is remembered: a redelivery after a fix must start one.
-			if (repeatKey) forgetRepeat(repeatKey);
-			this.logger.warn(
-				`Flinks Trigger: Flinks does not know session ${session} (Get Details answered 404), so the ${shorten(event.status ?? '')} event started nothing. Check that the Flinks Pay API credential uses the environment that sends the webhooks.`,
-			);
-			return acknowledge(this, `Flinks does not know session ${session}`);
+		try {
+			if (!settings.confirmWithFlinks) return { workflowData: [[{ json: item }]] };
+			return await startConfirmed(this, { event, item, repeatKey, secret });
+		} finally {
+			// A copy of this delivery waiting meanwhile now knows whether it is a repeat.
+			if (claim) claim.decided();
 		}
-		if (confirmation.outcome === 'unconfirmed') {
-			this.logger.warn(`Flinks Trigger: session ${session} not confirmed: ${confirmation.reason}`);
-		}
-		return { workflowData: [[{ json: confirmedItem(item, confirmation) }]] };
 	}
 }
 
@@ -187,6 +183,39 @@ function connectResult(
 		);
 	}
 	return { workflowData: [connectDeliveryItems(delivery, body, output).map((json) => ({ json }))] };
+}
+
+/** With Confirm With Flinks: starts the workflow with Flinks' own state, or nothing for a session Flinks does not know. */
+async function startConfirmed(
+	ctx: IWebhookFunctions,
+	{
+		event,
+		item,
+		repeatKey,
+		secret,
+	}: { event: FlinksEvent; item: IDataObject; repeatKey?: RepeatKey; secret: string },
+): Promise<IWebhookResponseData> {
+	const confirmation = scrubSecretsDeep(await confirmSession(ctx, event.sessionId), [secret]);
+	const session = shorten(event.sessionId ?? 'missing');
+	if (confirmation.outcome === 'unknownSession') {
+		// Only what started an execution is remembered: a redelivery after a fix must start one.
+		if (repeatKey) forgetRepeat(repeatKey);
+		ctx.logger.warn(
+			`Flinks Trigger: Flinks does not know session ${session} (Get Details answered 404), so the ${shorten(event.status ?? '')} event started nothing. Check that the Flinks Pay API credential uses the environment that sends the webhooks.`,
+		);
+		return acknowledge(ctx, `Flinks does not know session ${session}`);
+	}
+	if (confirmation.outcome === 'unconfirmed') {
+		ctx.logger.warn(`Flinks Trigger: session ${session} not confirmed: ${confirmation.reason}`);
+	}
+	return { workflowData: [[{ json: confirmedItem(item, confirmation) }]] };
+}
+
+/** A timestamp in a form that reads differently by place: never judged, said in n8n's log. */
+function warnUnreadableTime(ctx: IWebhookFunctions, time: string): void {
+	ctx.logger.warn(
+		`Flinks Trigger: the event's time "${shorten(time)}" is in no format read the same on every server (ISO 8601, RFC 1123, seconds or milliseconds since 1970), so the Replay Window was not applied to it and occurredAt is when n8n received it`,
+	);
 }
 
 /** n8n has read the raw body for this node already (version 1 webhooks always are); else read it. */

@@ -252,7 +252,8 @@ export function webhookTwin(
 	return copy;
 }
 
-function withoutOtherTriggers(workflow: WorkflowFile, triggerName: string): WorkflowFile {
+/** A copy of a multi-trigger example that a running n8n starts only from `triggerName`. */
+export function withoutOtherTriggers(workflow: WorkflowFile, triggerName: string): WorkflowFile {
 	const copy = structuredClone(workflow);
 	const others = triggerNodes(copy)
 		.map((node) => node.name)

@@ -126,13 +126,21 @@ export type Fault = FaultMatch &
 		/** Flinks acted (e.g. created the session), then the connection broke before the answer. */
 		| { kind: 'applyThenReset' }
 		/** A redirect to `location` (absolute), as a misconfigured gateway or a hostile host sends. */
-		| { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string }
+		| {
+				kind: 'redirect';
+				status: 301 | 302 | 303 | 307 | 308;
+				location: string;
+				/** Flinks handles the request first (e.g. creates the session), then answers with the redirect. */
+				afterApplying?: boolean;
+		  }
 		/** Any JSON answer, e.g. a 200 that did not do what was asked. */
 		| { kind: 'reply'; status: number; body: unknown }
 		/** Flinks' authorize error table: a rate limit answered as HTTP 401 with TOO_MANY_REQUESTS. */
 		| { kind: 'tooManyRequests401' }
 		/** The real answer, one byte every `everyMs` (after `padding` leading spaces): never idle, never done. */
 		| { kind: 'trickle'; everyMs: number; padding?: number }
+		/** A gateway that echoes the request's Authorization header in its problem's `detail` and `title`. */
+		| { kind: 'reflectAuthorization'; status: number }
 	);
 
 export interface FakeFlinksServerOptions {
@@ -566,6 +574,7 @@ export class FakeFlinksServer {
 				req.socket.resetAndDestroy();
 				return;
 			case 'redirect':
+				if (fault.afterApplying) this.route(context);
 				send({ status: fault.status, headers: { location: fault.location }, body: '' });
 				return;
 			case 'reply':
@@ -576,6 +585,16 @@ export class FakeFlinksServer {
 				return;
 			case 'trickle':
 				await this.trickle(res, record, this.route(context), fault.everyMs, fault.padding ?? 200);
+				return;
+			case 'reflectAuthorization':
+				send(
+					problemReply(
+						fault.status,
+						`Rejected ${req.headers.authorization ?? ''}`,
+						`The request carried Authorization: ${req.headers.authorization ?? 'none'}`,
+						{ extensions: { errors: { authorization: [req.headers.authorization ?? ''] } } },
+					),
+				);
 				return;
 		}
 	}

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { FakeFlinksServer, RecordedRequest, RequestFilter } from './fake-flinks-server';
+import type { FakeFlinksServer, Fault, RecordedRequest, RequestFilter } from './fake-flinks-server';
 import type { RunResult } from './n8n-engine';
 
 export const AUTHORIZE: RequestFilter = { path: '/api/v1/authorize' };
@@ -9,6 +9,15 @@ export const DETAILS: RequestFilter = { method: 'GET', path: /\/details$/ };
 export const CREATES: RequestFilter = { method: 'POST', path: '/api/v2/sessions' };
 export const STATUS: RequestFilter = { method: 'GET', path: /\/status$/ };
 export const CONFIRMS: RequestFilter = { method: 'POST', path: /\/guarantees\/confirm$/ };
+
+/** Flinks creates the session, then answers the create with a 303 (as a gateway may). */
+export const CREATE_REDIRECTED_AFTER_CREATING: Fault = {
+	...CREATES,
+	kind: 'redirect',
+	status: 303,
+	location: '/api/v2/sessions/created',
+	afterApplying: true,
+};
 
 /** Matches the cancel call of one session only, so a fault lands in the middle of a batch. */
 export function cancelOf(sessionId: string): RegExp {

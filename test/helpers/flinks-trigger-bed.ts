@@ -22,6 +22,8 @@ export interface FlinksTriggerBed {
 	engine: N8nWebhookEngine;
 	/** Changes fields of the stored Flinks Pay API credential (Confirm With Flinks uses it). */
 	setPayCredentials(overrides: ICredentialDataDecryptedObject): void;
+	/** The Flinks Pay API credential as n8n stores it now, the token n8n saved included. */
+	storedPayCredentials(): ICredentialDataDecryptedObject;
 	/** Publishes a workflow with a Flinks Trigger set up with these parameters (and both credentials, unless told). */
 	activate(
 		parameters?: INodeParameters,
@@ -63,6 +65,7 @@ export async function startTriggerBed(): Promise<FlinksTriggerBed> {
 				'flinksPayApi',
 				PAY_CREDENTIAL,
 			),
+		storedPayCredentials: () => engine.storedCredentials(PAY_CREDENTIAL.id),
 		activate: async (parameters = {}, { withoutPayCredential = false } = {}) =>
 			await engine.activate(
 				parameters,

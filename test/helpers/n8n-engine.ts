@@ -41,7 +41,7 @@ import type {
 } from 'n8n-workflow';
 
 import {
-	CREDENTIAL_TEST_NODE,
+	CREDENTIAL_TEST_NODE_TYPE,
 	HostCredentialsHelper,
 	hostAdditionalData,
 	startN8nHost,
@@ -60,7 +60,7 @@ export async function shutdownN8nEngine(): Promise<void> {
 export const TRIGGER_NAME = 'Test Trigger';
 export const NODE_NAME = 'Flinks Session';
 const TEST_TRIGGER_TYPE = 'n8nEngineHarness.testTrigger';
-const NO_OP_TYPE = CREDENTIAL_TEST_NODE;
+const NO_OP_TYPE = CREDENTIAL_TEST_NODE_TYPE;
 
 /** Like n8n-nodes-base's Manual Trigger, but emits the items given to N8nEngine.run. */
 const testTrigger: INodeType = {
@@ -216,8 +216,8 @@ export class N8nEngine {
 	}
 
 	/** What n8n would have in its database for the credential now (decrypted, no defaults). */
-	storedCredentials(): ICredentialDataDecryptedObject {
-		return this.credentialsHelper.read(this.credentialRef.id as string);
+	storedCredentials(id = this.credentialRef.id as string): ICredentialDataDecryptedObject {
+		return this.credentialsHelper.read(id);
 	}
 
 	/** Stores the credential nodes use (or, given a type and reference, another one beside it). */

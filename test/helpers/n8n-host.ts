@@ -92,8 +92,16 @@ export async function stopN8nHost(): Promise<void> {
 	userFolder = undefined;
 }
 
-/** The NoOp node type n8n's credential test runs the `test` request on. */
+/** The node type n8n's CredentialsHelper takes for a credential test (preAuthentication always runs then). */
 export const CREDENTIAL_TEST_NODE = 'n8n-nodes-base.noOp';
+
+/**
+ * The type the credential test's node really has: n8n's tester names it after the loaded NoOp
+ * description, whose name is the short `noOp` (n8n's loader does not prefix it). So n8n's
+ * "always in a credential test" rule never applies, and preAuthentication runs only for an empty
+ * or expired token (packages/cli credentials-tester.service.ts, n8n 2.8.4 and 2.41.1).
+ */
+export const CREDENTIAL_TEST_NODE_TYPE = 'noOp';
 
 /**
  * The credentials table (JSON rows: a fresh object on every read, like a database read) and
@@ -193,7 +201,7 @@ export class HostCredentialsHelper extends ICredentialsHelper {
 		return requestOptions;
 	}
 
-	/** Runs the hook for an empty or expired token, and always in a credential test; stores it. */
+	/** Runs the hook for an empty or expired token (and, as n8n's code says, in a credential test); stores it. */
 	async preAuthentication(
 		helpers: IHttpRequestHelper,
 		credentials: ICredentialDataDecryptedObject,

@@ -5,10 +5,18 @@ import { promisify } from 'util';
 
 const runFile = promisify(execFile);
 
+/** How the delivered event writes its time, without a zone: ISO 8601, RFC 1123, or month/day/year. */
+export type ZonelessFormat = 'iso' | 'rfc1123' | 'slashes';
+
 export interface ZonelessDelivery {
 	timeZone: string;
 	answer: { status: number; body: unknown };
 	executions: number;
+	/** The emitted item's `occurredAt`, and the time the event carried read as UTC. */
+	occurredAt?: string;
+	sentAsUtc?: string;
+	/** Warnings n8n logged for the delivery. */
+	warnings?: string[];
 }
 
 /**
@@ -16,11 +24,14 @@ export interface ZonelessDelivery {
  * process whose TZ is `timeZone`: jest's sandbox keeps its own copy of process.env, so TZ cannot
  * change inside a test.
  */
-export async function deliverZonelessEventIn(timeZone: string): Promise<ZonelessDelivery> {
+export async function deliverZonelessEventIn(
+	timeZone: string,
+	format: ZonelessFormat = 'iso',
+): Promise<ZonelessDelivery> {
 	const { stdout } = await runFile(
 		process.execPath,
 		[require.resolve('tsx/cli'), join(__dirname, 'zoneless-delivery.ts')],
-		{ env: { ...process.env, TZ: timeZone }, timeout: 60_000 },
+		{ env: { ...process.env, TZ: timeZone, FLINKS_EVENT_TIME_FORMAT: format }, timeout: 60_000 },
 	);
 	return JSON.parse(stdout) as ZonelessDelivery;
 }

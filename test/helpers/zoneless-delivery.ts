@@ -15,21 +15,41 @@ extensions['.json'] = readJson;
 async function main(): Promise<void> {
 	const { startTriggerBed } = await import('./flinks-trigger-bed');
 	const { shutdownN8nEngine } = await import('./n8n-engine');
+	const { emittedItems } = await import('./n8n-webhook');
 	const bed = await startTriggerBed();
 	try {
 		const trigger = await bed.activate({ options: { ignoreRepeats: false } });
 		const session = bed.server.addSession();
-		const zoneless = new Date().toISOString().replace(/Z$/, '');
+		const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+		const zoneless = zonelessText(now, process.env.FLINKS_EVENT_TIME_FORMAT ?? 'iso');
 		const event = bed.webhooks.finish(session.sessionId, 'Completed', { when: zoneless });
 		const answer = await bed.webhooks.deliver(trigger.url, event);
-		process.stdout.write(
-			`${JSON.stringify({ timeZone: process.env.TZ, answer, executions: trigger.executions.length })}\n`,
-		);
+		const [item] = trigger.executions.flatMap(emittedItems);
+		const delivery = {
+			timeZone: process.env.TZ,
+			answer,
+			executions: trigger.executions.length,
+			occurredAt: item?.occurredAt,
+			sentAsUtc: now.toISOString(),
+			warnings: bed.engine.logLines.filter((line) => line.includes('"level":"warn"')),
+		};
+		process.stdout.write(`${JSON.stringify(delivery)}\n`);
 	} finally {
 		await bed.engine.close();
 		await bed.server.stop();
 		await shutdownN8nEngine();
 	}
+}
+
+/** `at` in UTC, written without a zone in the given format. */
+function zonelessText(at: Date, format: string): string {
+	const two = (n: number) => String(n).padStart(2, '0');
+	const time = `${two(at.getUTCHours())}:${two(at.getUTCMinutes())}:${two(at.getUTCSeconds())}`;
+	if (format === 'rfc1123') return at.toUTCString().replace(/ GMT$/, '');
+	if (format === 'slashes') {
+		return `${two(at.getUTCMonth() + 1)}/${two(at.getUTCDate())}/${at.getUTCFullYear()} ${time}`;
+	}
+	return at.toISOString().replace(/Z$/, '');
 }
 
 main().then(

@@ -5,7 +5,7 @@ import type { FlinksResponse, ItemContext } from './errors';
 import { redirectError } from './errors';
 import { classifyFailure, isRetryableFailure, isTransientStatus } from './failures';
 import { isRedirectStatus } from './guards';
-import { noAnswerError } from './noAnswerErrors';
+import { mayHaveActed, noAnswerError, unansweredCallOf } from './noAnswerErrors';
 import type { RetryBudget } from './retry';
 
 /** One request's outcome: an HTTP answer (any status), or the failure that left it without one. */
@@ -76,7 +76,13 @@ export function finalAnswer(
 	const { response, failure } = attempt;
 	const attempts = budget.sent;
 	if (response && isRedirectStatus(response.statusCode)) {
-		throw redirectError(node, { ...response, attempts }, call.action, item, baseUrl);
+		const unanswered = unansweredCallOf(call, item);
+		const error = redirectError(node, { ...response, attempts }, call.action, item, {
+			baseUrl,
+			mayHaveActed: unanswered,
+		});
+		// A Stop or a failed item then names it among the calls that may have acted.
+		throw unanswered ? mayHaveActed(error, item) : error;
 	}
 	if (response) {
 		return { ...response, attempts, earlierAttemptMayHaveActed: budget.earlierAttemptMayHaveActed };

@@ -228,7 +228,7 @@ export class FlinksClient {
 	/** Stopped mid-request: "not sent" only when it failed at its token request, before the call. */
 	private stoppedError(call: FlinksCall, attempt: Attempt, item: ItemContext) {
 		const kind = attempt.failure && classifyFailure(attempt.failure);
-		if (kind === 'tokenRefused' || kind === 'tokenUnavailable')
+		if (kind === 'tokenRefused' || kind === 'tokenUnavailable' || kind === 'credentialChanged')
 			return notSentError(this.node, item);
 		return stoppedOnTheWireError(this.node, call, item);
 	}
@@ -297,6 +297,7 @@ export class FlinksClient {
 			? withTokenRequestSettings(ticket.credentials, {
 					timeoutMs: this.policy.timeoutMs,
 					abortSignal: deadline.signal,
+					credentialUnchanged: async () => await this.tokens.credentialUnchanged(),
 				})
 			: ticket.credentials;
 		try {

@@ -2,6 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { redirectOrigin } from '../../../credentials/flinksPayToken';
+import type { UnansweredCall } from './call';
 import { describeBody, fieldErrorsOf, isRateLimitAnswer, problemOf } from './problemDetails';
 import { shorten } from './values';
 
@@ -131,20 +132,27 @@ export function otherSessionError(
 	);
 }
 
-/** A redirect is never followed (credentials would go with it): it is an error naming where it pointed. */
+/**
+ * A redirect is never followed (credentials would go with it): it is an error naming where it
+ * pointed. For a call that must not take effect twice, `mayHaveActed` says what may have happened
+ * (a 303 comes after the server acted), rather than inviting a rerun.
+ */
 export function redirectError(
 	node: INode,
 	response: FlinksResponse,
 	action: string,
 	item: ItemContext,
-	baseUrl: string,
+	{ baseUrl, mayHaveActed }: { baseUrl: string; mayHaveActed?: UnansweredCall },
 ): NodeApiError {
+	const kept = `The node never follows redirects, so the access token stays with ${originOf(baseUrl)}.`;
 	return itemError(
 		node,
 		item,
-		`${action}: Flinks answered HTTP ${response.statusCode}, a redirect to ${redirectOrigin(response.location, baseUrl)}`,
+		`${action}: Flinks answered HTTP ${response.statusCode}, a redirect to ${redirectOrigin(response.location, baseUrl)}${mayHaveActed ? `; ${mayHaveActed.consequence}` : ''}`,
 		{
-			description: `The node never follows redirects, so the access token stays with ${originOf(baseUrl)}. Set the credential's 'Environment' or 'Base URL' to the exact address Flinks gave you.`,
+			description: mayHaveActed
+				? `${mayHaveActed.advice} ${kept}`
+				: `${kept} Set the credential's 'Environment' or 'Base URL' to the exact address Flinks gave you.`,
 			httpCode: String(response.statusCode),
 		},
 	);

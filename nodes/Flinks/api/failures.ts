@@ -1,6 +1,7 @@
 import type { NodeApiError } from 'n8n-workflow';
 
 import {
+	CREDENTIAL_CHANGED,
 	TIMEOUT_CODES,
 	TOKEN_REFUSED,
 	TOKEN_UNAVAILABLE,
@@ -20,12 +21,15 @@ export type FailureKind =
 	/** The token exchange was refused or redirected: retrying cannot help. */
 	| 'tokenRefused'
 	/** The token exchange failed in a way that may pass (429, 5xx, timeout, reset). */
-	| 'tokenUnavailable';
+	| 'tokenUnavailable'
+	/** A token arrived, but the credential was edited meanwhile: it was discarded. */
+	| 'credentialChanged';
 
 export function classifyFailure(error: NodeApiError): FailureKind {
 	const code = String(error.httpCode ?? '');
 	if (code === TOKEN_REFUSED) return 'tokenRefused';
 	if (code === TOKEN_UNAVAILABLE) return 'tokenUnavailable';
+	if (code === CREDENTIAL_CHANGED) return 'credentialChanged';
 	if (TIMEOUT_CODES.test(code)) return 'timeout';
 	if (/CERT|SSL|TLS/.test(code)) return 'tls';
 	return 'connection';

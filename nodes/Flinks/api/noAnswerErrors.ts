@@ -76,18 +76,25 @@ export function tokenWaitError(node: INode, item: ItemContext, timeoutMs: number
 	);
 }
 
+const RUN_AGAIN_WITH_EDITED_CREDENTIAL =
+	'No request was sent for this item. Run it again: the next execution uses the credential as it is now.';
+
 /** The credential was edited while the execution ran: its token request would use what it was. */
 export function credentialChangedError(node: INode, item: ItemContext): NodeApiError {
 	return itemError(
 		node,
 		item,
 		'The Flinks Pay API credential was changed while this execution ran, so no new access token was requested with its old settings',
-		{
-			description:
-				'No request was sent for this item. Run it again: the next execution uses the credential as it is now.',
-		},
+		{ description: RUN_AGAIN_WITH_EDITED_CREDENTIAL },
 	);
 }
+
+/** A token obtained with the old settings was discarded (the credential was edited meanwhile); no call was sent. */
+export const CREDENTIAL_CHANGED_FAILURE: TokenFailure = {
+	message: 'The Flinks Pay API credential was changed while this execution ran',
+	description: RUN_AGAIN_WITH_EDITED_CREDENTIAL,
+	attempts: 1,
+};
 
 /** What a lost answer to a create means: the default for calls that must not take effect twice. */
 function sessionMayHaveBeenCreated(item: ItemContext): UnansweredCall {
@@ -95,6 +102,15 @@ function sessionMayHaveBeenCreated(item: ItemContext): UnansweredCall {
 		consequence: 'the session may have been created',
 		advice: mayHaveBeenCreated(item.referenceId),
 	};
+}
+
+/** For a call that must not take effect twice, what may have happened without a usable answer. */
+export function unansweredCallOf(
+	call: Pick<FlinksCall, 'idempotent' | 'unanswered'>,
+	item: ItemContext,
+): UnansweredCall | undefined {
+	if (call.idempotent !== false) return undefined;
+	return call.unanswered ?? sessionMayHaveBeenCreated(item);
 }
 
 /** Thrown for an item that was not sent because the execution stopped (Stop button or a failed item). */

@@ -6,6 +6,7 @@ import type {
 	NodeApiError,
 } from 'n8n-workflow';
 
+import { credentialSecrets, scrubSecrets, scrubSecretsDeep } from '../../../credentials/secretText';
 import type { Attempt } from './attempt';
 import type { FlinksCall } from './call';
 
@@ -70,6 +71,8 @@ export async function sendThroughN8n(
 	const withDeadline = Object.create(ctx, {
 		getExecutionCancelSignal: { value: () => deadline.signal },
 	}) as IExecuteFunctions;
+	// The token this request carries now; after an exchange, the new one is added below.
+	const secrets = credentialSecrets(credentials.data ?? {});
 	const startedAt = Date.now();
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
@@ -79,13 +82,16 @@ export async function sendThroughN8n(
 			{ credentialsDecrypted: credentials },
 		)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 		const { statusCode, body, headers } = response;
+		secrets.push(...credentialSecrets(credentials.data ?? {}));
+		const location = header(headers, 'location');
 		return {
 			response: {
 				statusCode,
-				body,
+				// Whatever Flinks or a gateway echoes of the request's secrets goes no further.
+				body: scrubSecretsDeep(body, secrets),
 				attempts: 0,
 				retryAfter: header(headers, 'retry-after'),
-				location: header(headers, 'location'),
+				location: location === undefined ? undefined : scrubSecrets(location, secrets),
 			},
 			startedAt,
 			durationMs: Date.now() - startedAt,
@@ -95,6 +101,10 @@ export async function sendThroughN8n(
 		// A token request that ran out of time already says so (the credential's own code).
 		if (deadline.expired && !String(failure.httpCode ?? '').startsWith('FLINKS_')) {
 			failure.httpCode = TIMED_OUT;
+		}
+		failure.message = scrubSecrets(String(failure.message ?? ''), secrets);
+		if (typeof failure.description === 'string') {
+			failure.description = scrubSecrets(failure.description, secrets);
 		}
 		return { failure, startedAt, durationMs: Date.now() - startedAt };
 	}

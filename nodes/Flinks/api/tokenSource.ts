@@ -6,7 +6,13 @@ import type { ItemContext } from './errors';
 import { CREDENTIAL_TYPE } from './credential';
 import { classifyFailure } from './failures';
 import type { TokenFailure } from './noAnswerErrors';
-import { credentialChangedError, notSentError, tokenError, tokenWaitError } from './noAnswerErrors';
+import {
+	CREDENTIAL_CHANGED_FAILURE,
+	credentialChangedError,
+	notSentError,
+	tokenError,
+	tokenWaitError,
+} from './noAnswerErrors';
 import type { RetryBudget } from './retry';
 import { Deadline } from './send';
 import { credentialKey } from './sharedState';
@@ -162,9 +168,24 @@ export class TokenSource {
 		return this.gate.takeStoredInstead(ticket, stored);
 	}
 
+	/**
+	 * Whether the stored credential is still the one this execution's token is for: asked again
+	 * once a token arrives, as n8n then saves the object it was handed. A failed read says yes.
+	 */
+	async credentialUnchanged(): Promise<boolean> {
+		const stored = await this.readStored();
+		return !stored || this.isSameCredential(stored);
+	}
+
 	private async checkCredentialUnchanged(item: ItemContext): Promise<void> {
 		const stored = await this.readStored();
 		if (stored) this.refuseIfChanged(stored, undefined, item);
+	}
+
+	private isSameCredential(stored: ICredentialDataDecryptedObject): boolean {
+		return (
+			credentialKey(this.credentialId, stored, flinksBaseUrl(stored)) === this.gate.credentialKey
+		);
 	}
 
 	private refuseIfChanged(
@@ -172,11 +193,7 @@ export class TokenSource {
 		ticket: TokenTicket | undefined,
 		item: ItemContext,
 	): void {
-		if (
-			credentialKey(this.credentialId, stored, flinksBaseUrl(stored)) === this.gate.credentialKey
-		) {
-			return;
-		}
+		if (this.isSameCredential(stored)) return;
 		if (ticket) this.gate.release(ticket);
 		throw credentialChangedError(this.ctx.getNode(), item);
 	}
@@ -196,11 +213,14 @@ export class TokenSource {
 		item: ItemContext,
 		attempts: number,
 	): NodeApiError {
-		const failure: TokenFailure = {
-			message: error?.message ?? 'Flinks did not issue an access token',
-			description: error?.description ?? undefined,
-			attempts,
-		};
+		const failure: TokenFailure =
+			error && classifyFailure(error) === 'credentialChanged'
+				? { ...CREDENTIAL_CHANGED_FAILURE, message: error.message }
+				: {
+						message: error?.message ?? 'Flinks did not issue an access token',
+						description: error?.description ?? undefined,
+						attempts,
+					};
 		this.failure = failure;
 		this.gate.fail(ticket, failure);
 		return tokenError(this.ctx.getNode(), failure, item);

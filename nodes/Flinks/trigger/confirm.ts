@@ -1,10 +1,21 @@
-import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
-import { flinksBaseUrl, withTokenRequestSettings } from '../../../credentials/flinksPayToken';
+import {
+	flinksBaseUrl,
+	isTokenFor,
+	withTokenRequestSettings,
+} from '../../../credentials/flinksPayToken';
+import { credentialSecrets, scrubSecretsDeep } from '../../../credentials/secretText';
 import type { SessionDetails } from '../api/details';
 import { readSessionDetails } from '../api/details';
 import { CREDENTIAL_TYPE } from '../api/credential';
 import { isUuid } from '../api/guards';
+import { credentialKey } from '../api/sharedState';
 import { Deadline } from '../api/send';
 import { otherSessionIn } from '../api/session';
 import { shorten } from '../api/values';
@@ -41,10 +52,19 @@ export async function confirmSession(
 				'Confirm With Flinks is on but the trigger has no Flinks Pay API credential, so Flinks was not asked. Select one in the trigger.',
 		};
 	}
-	let body: unknown;
 	const deadline = new Deadline(CONFIRM_TIMEOUT_MS);
+	let credentials: ICredentialDataDecryptedObject = {};
+	// The token kept, and after an exchange the new one: neither may come back in Flinks' words.
+	const secrets: string[] = [];
+	const scrubbed = (confirmation: Confirmation): Confirmation => {
+		secrets.push(...credentialSecrets(credentials));
+		return scrubSecretsDeep(confirmation, secrets);
+	};
+	let body: unknown;
 	try {
-		body = await requestSessionDetails(ctx, sessionId, deadline, {
+		credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		secrets.push(...credentialSecrets(credentials));
+		body = await requestSessionDetails(ctx, sessionId, deadline, credentials, {
 			id: credentialsRef.id ?? '',
 			name: credentialsRef.name,
 		});
@@ -54,14 +74,19 @@ export async function confirmSession(
 		const reason = deadline.expired
 			? `no complete answer within ${CONFIRM_TIMEOUT_MS} ms`
 			: (error as Error).message;
-		return {
+		return scrubbed({
 			outcome: 'unconfirmed',
 			reason:
 				status === undefined
 					? `Could not reach Flinks: ${reason}`
 					: `Flinks answered HTTP ${status} to Get Details`,
-		};
+		});
 	}
+	return scrubbed(confirmationOf(body, sessionId));
+}
+
+/** What Flinks' answer to Get Details says about the event's session. */
+function confirmationOf(body: unknown, sessionId: string): Confirmation {
 	const details = readSessionDetails(body, sessionId);
 	if (!details) {
 		return {
@@ -87,12 +112,24 @@ async function requestSessionDetails(
 	ctx: IWebhookFunctions,
 	sessionId: string,
 	deadline: Deadline,
+	stored: ICredentialDataDecryptedObject,
 	credentialsRef: { id: string; name: string },
 ): Promise<unknown> {
-	const credentials = withTokenRequestSettings(await ctx.getCredentials(CREDENTIAL_TYPE), {
+	const settingsOf = (data: ICredentialDataDecryptedObject) =>
+		credentialKey(credentialsRef.id, data, flinksBaseUrl(data));
+	const readAt = settingsOf(stored);
+	const credentials = withTokenRequestSettings(stored, {
 		timeoutMs: CONFIRM_TIMEOUT_MS,
 		abortSignal: deadline.signal,
+		// n8n saves the object it was handed with the new token: never over the user's edit.
+		credentialUnchanged: async () =>
+			await ctx.getCredentials(CREDENTIAL_TYPE).then(
+				(now) => settingsOf(now) === readAt,
+				() => true,
+			),
 	});
+	// A token kept after the credential was edited is never sent: n8n then asks the new host for one.
+	if (!isTokenFor(credentials)) credentials.accessToken = '';
 	const xClientId = String(credentials.xClientId ?? '').trim();
 	const options: IHttpRequestOptions = {
 		method: 'GET',

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { isPlainObject } from '../api/guards';
 import { normalizeStatus } from '../api/session';
-import { epochMilliseconds, parseIsoTime } from './eventTime';
+import { epochMilliseconds, parseTextTime } from './eventTime';
 
 /** What the trigger reads from a Flinks event; the event itself stays available as sent. */
 export interface FlinksEvent {
@@ -13,6 +13,8 @@ export interface FlinksEvent {
 	statusDetails: string | null;
 	/** Milliseconds since the epoch, when the event carries a timestamp Flinks or we can read. */
 	occurredAt: number | undefined;
+	/** A timestamp the event carries in no format read the same everywhere: never judged, reported. */
+	unreadableTime: string | null;
 }
 
 /**
@@ -65,16 +67,20 @@ export function readFlinksEvent(body: IDataObject): FlinksEvent {
 	const scopes = [body, ...ENVELOPES.map((name) => fieldOf([body], [name])).filter(isPlainObject)];
 	const text = (spellings: readonly string[]) => textOrNull(fieldOf(scopes, spellings));
 	const status = text(FIELD_SPELLINGS.status);
+	const time = fieldOf(scopes, FIELD_SPELLINGS.occurredAt);
+	const occurredAt = parseTimestamp(time);
 	return {
 		sessionId: text(FIELD_SPELLINGS.sessionId)?.trim() ?? null,
 		referenceId: text(FIELD_SPELLINGS.referenceId),
 		status: status === null ? null : normalizeStatus(status),
 		statusDetails: text(FIELD_SPELLINGS.statusDetails),
-		occurredAt: parseTimestamp(fieldOf(scopes, FIELD_SPELLINGS.occurredAt)),
+		occurredAt,
+		unreadableTime:
+			occurredAt === undefined && typeof time === 'string' && time.trim() !== '' ? time : null,
 	};
 }
 
-/** ISO 8601 text (UTC when it has no offset), or a number since the epoch in s, ms, µs or ns (as a number or numeric text). */
+/** ISO 8601 or RFC 1123 text (UTC when it has no zone), or a number since the epoch in s, ms, µs or ns (as a number or numeric text). */
 export function parseTimestamp(value: unknown): number | undefined {
 	const numeric =
 		typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
@@ -82,7 +88,7 @@ export function parseTimestamp(value: unknown): number | undefined {
 	if (typeof numeric === 'number') {
 		milliseconds = epochMilliseconds(numeric);
 	} else if (typeof numeric === 'string' && numeric.trim() !== '') {
-		milliseconds = parseIsoTime(numeric);
+		milliseconds = parseTextTime(numeric);
 	}
 	// Only dates a Date can hold (NaN, Infinity and 1e20 cannot be shown as ISO text).
 	return milliseconds !== undefined &&

@@ -37,6 +37,35 @@ export function forgetRepeat(key: RepeatKey): void {
 	lastStarted.delete(idOf(key));
 }
 
+/** Deliveries still deciding whether they start anything (Confirm With Flinks is asking). */
+const undecided = new Map<string, Promise<void>>();
+
+/**
+ * Like `isRepeat`, but a copy arriving while the first is still being confirmed waits for it:
+ * a repeat only if the first started an execution, else it is a first delivery itself. A
+ * delivery that is not a repeat must call `decided` once it knows (the first copy's wait is
+ * bounded by Confirm With Flinks' deadline).
+ */
+export async function claimDelivery(
+	key: RepeatKey,
+	windowMs: number,
+): Promise<{ repeat: true } | { repeat: false; decided: () => void }> {
+	const id = idOf(key);
+	for (let pending = undecided.get(id); pending; pending = undecided.get(id)) await pending;
+	if (isRepeat(key, windowMs, Date.now())) return { repeat: true };
+	let decided!: () => void;
+	undecided.set(
+		id,
+		new Promise<void>((resolve) => {
+			decided = () => {
+				undecided.delete(id);
+				resolve();
+			};
+		}),
+	);
+	return { repeat: false, decided };
+}
+
 function idOf(key: RepeatKey): string {
 	return [key.scope, key.sessionId.toLowerCase(), key.status.toLowerCase()].join('\n');
 }
