@@ -7,11 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	MINTING_PATH,
-	BASE_URL_EXPRESSION,
-	TOOLBOX_CUSTOMER_ID,
-} from './flinksConnectAddress';
+import { MINTING_PATH, BASE_URL_EXPRESSION, TOOLBOX_CUSTOMER_ID } from './flinksConnectAddress';
 
 /**
  * Flinks Connect (bank account data): its own host and keys, apart from Pay. The Secret Key mints
