@@ -1,0 +1,40 @@
+import type { ConnectTestBed } from './helpers/connect-test-bed';
+import { connectParameters, useConnectBed } from './helpers/connect-test-bed';
+import { everythingVisible } from './helpers/flinks-test-bed';
+
+/** Defects found reviewing Flinks Connect (issue 27), each reproduced here before its fix. */
+
+let bed: ConnectTestBed;
+useConnectBed((started) => (bed = started));
+
+const MINT = { method: 'POST', path: /\/GenerateAuthorizeToken$/ };
+const AUTHORIZE = { method: 'POST', path: /\/Authorize$/ };
+const SUMMARY = { method: 'POST', path: /\/GetAccountsSummary$/ };
+
+const summary = () => connectParameters('getAccountsSummary', { options: { maxRetries: 0 } });
+
+describe('a server that quotes the request headers back in its error', () => {
+	it('never shows the Secret Key, an authorize token or the API key in items or logs', async () => {
+		const logins = [1, 2, 3].map(() => bed.server.connect.addLogin({ accountCount: 1 }));
+		bed.server.injectFault({ ...MINT, kind: 'echoHeaders', status: 401 });
+		bed.server.injectFault({ ...AUTHORIZE, kind: 'echoHeaders', status: 401 });
+		bed.server.injectFault({ ...SUMMARY, kind: 'echoHeaders', status: 401 });
+		const run = await bed.run(
+			logins.map(({ loginId }) => ({ loginId })),
+			{ ...summary(), options: { maxRetries: 0, concurrency: 1 } },
+			{ onError: 'continueRegularOutput' },
+		);
+
+		const errors = run.items.map((item) => String(item.json.error));
+		expect(errors).toHaveLength(3);
+		expect(errors[0]).toContain('Getting an authorize token from Flinks: Flinks answered HTTP 401');
+		expect(errors[1]).toContain("Authorizing item 1's Login ID: Flinks answered HTTP 401");
+		expect(errors[2]).toContain("Getting item 2's accounts summary: Flinks answered HTTP 401");
+		const visible = everythingVisible(bed as never, run);
+		expect(visible).not.toContain(bed.server.connect.secretKey);
+		expect(visible).not.toContain(bed.server.connect.apiKey);
+		// The authorize token sent to Authorize (a UUID) is not shown either.
+		expect(errors[1]).not.toMatch(/flinks-auth-key=[0-9a-f]{8}-/i);
+		expect(errors[1]).toContain('flinks-auth-key=');
+	});
+});
