@@ -38,3 +38,35 @@ describe('a server that quotes the request headers back in its error', () => {
 		expect(errors[1]).toContain('flinks-auth-key=');
 	});
 });
+
+describe('an Authorize 200 that is not about the login asked for', () => {
+	it("never labels another login's accounts with this item's Login ID", async () => {
+		const asked = bed.server.connect.addLogin({ accountCount: 1 });
+		const other = bed.server.connect.addLogin({ accountCount: 1 });
+		// A requestId Flinks issued for the other login, answered again (a mixed-up cache or proxy).
+		await bed.run([{ loginId: other.loginId }], summary());
+		const [otherRequestId] = bed.server.connect.issuedRequestIds();
+		bed.server.injectFault({
+			...AUTHORIZE,
+			kind: 'reply',
+			status: 200,
+			body: {
+				HttpStatusCode: 200,
+				RequestId: otherRequestId,
+				Login: { Id: other.loginId, LastRefresh: '2026-12-01T10:00:00' },
+				Institution: 'FlinksCapital',
+			},
+		});
+		const summariesBefore = bed.server.count(SUMMARY);
+		const run = await bed.run([{ loginId: asked.loginId }], summary(), {
+			onError: 'continueRegularOutput',
+		});
+
+		expect(
+			run.items.map((item) => [item.pairedItem, item.json.accountId ?? item.json.error]),
+		).toEqual([
+			[{ item: 0 }, "Authorizing item 0's Login ID: Flinks answered about another login [item 0]"],
+		]);
+		expect(bed.server.count(SUMMARY)).toBe(summariesBefore);
+	});
+});
