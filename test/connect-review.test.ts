@@ -70,3 +70,24 @@ describe('an Authorize 200 that is not about the login asked for', () => {
 		expect(bed.server.count(SUMMARY)).toBe(summariesBefore);
 	});
 });
+
+describe('IDs that are path segments of their own', () => {
+	it.each(['..', '.'])(
+		'refuses the Login ID "%s" instead of deleting at another path',
+		async (loginId) => {
+			const run = await bed.run(
+				[{ loginId }],
+				connectParameters('deleteConnection', { options: {} }),
+				{ onError: 'continueRegularOutput' },
+			);
+
+			expect(run.items.map((item) => [item.pairedItem, item.json.error])).toEqual([
+				[
+					{ item: 0 },
+					`Invalid Login ID: expected an ID, not a path segment, got the text "${loginId}"`,
+				],
+			]);
+			expect(bed.server.requests.filter((request) => request.method === 'DELETE')).toEqual([]);
+		},
+	);
+});

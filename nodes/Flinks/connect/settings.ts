@@ -54,6 +54,10 @@ export function readText(
 	if (/[\s/?#\\]/.test(text.trim())) {
 		throw invalidField(ctx, itemIndex, label, 'an ID without spaces or slashes', shorten(text));
 	}
+	// "." and ".." would be resolved away in the URL: the call would go to another path.
+	if (text.trim() === '.' || text.trim() === '..') {
+		throw invalidField(ctx, itemIndex, label, 'an ID, not a path segment', text.trim());
+	}
 	return text.trim();
 }
 
