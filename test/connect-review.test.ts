@@ -91,3 +91,32 @@ describe('IDs that are path segments of their own', () => {
 		},
 	);
 });
+
+describe('wrong-type values from expressions', () => {
+	it('refuses an Accounts list whose entries are not IDs, sending nothing for that item', async () => {
+		const login = bed.server.connect.addLogin({ accountCount: 2 });
+		const run = await bed.run(
+			[
+				{ loginId: login.loginId, accounts: [{ id: 'acct-0' }] },
+				{ loginId: login.loginId, accounts: ['', 7] },
+			],
+			connectParameters('getAccountsDetail', {
+				loginId: '={{ $json.loginId }}',
+				options: { accounts: '={{ $json.accounts }}' },
+			}),
+			{ onError: 'continueRegularOutput' },
+		);
+
+		expect(run.items.map((item) => [item.pairedItem, item.json.error ?? item.json.status])).toEqual(
+			[
+				[
+					{ item: 0 },
+					'Invalid Options › Accounts: expected account IDs separated by commas, got a list',
+				],
+				[{ item: 1 }, 'noAccounts'],
+			],
+		);
+		// Item 1 (IDs as text or numbers) asked for account 7 only; item 0 sent nothing.
+		expect(bed.server.connect.authorizations).toHaveLength(1);
+	});
+});

@@ -86,7 +86,8 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number): Con
 		throw invalidField(ctx, itemIndex, 'Options › Days of Transactions', 'Days90 or Days365', days);
 	}
 	const accounts = options.accounts ?? '';
-	if (typeof accounts !== 'string' && !Array.isArray(accounts)) {
+	const isId = (entry: unknown) => typeof entry === 'string' || typeof entry === 'number';
+	if (typeof accounts !== 'string' && !(Array.isArray(accounts) && accounts.every(isId))) {
 		throw invalidField(
 			ctx,
 			itemIndex,
