@@ -17,7 +17,7 @@ import type { FlinksEvent } from './trigger/event';
 import { parseEventBody, readFlinksEvent, staleEventProblem } from './trigger/event';
 import { confirmedItem, eventItem } from './trigger/items';
 import type { RepeatKey } from './trigger/repeats';
-import { claimDelivery, forgetRepeat, isRepeat } from './trigger/repeats';
+import { claimDelivery, forgetRepeat, isRepeat, rememberAgain } from './trigger/repeats';
 import { testWebhookSecret, webhookSecret } from './trigger/secret';
 import type { RequestHeaders } from './trigger/signature';
 import {
@@ -176,7 +176,10 @@ function connectResult(
 		sessionId: delivery.requestId,
 		status: type,
 	};
-	if (key && repeatWindowMs > 0 && isRepeat(key, repeatWindowMs, Date.now())) {
+	const now = Date.now();
+	if (key && repeatWindowMs > 0 && isRepeat(key, repeatWindowMs, now)) {
+		// Flinks resends 30 minutes apart, up to 10 times: the window runs from the latest resend.
+		rememberAgain(key, now);
 		return acknowledge(
 			ctx,
 			`Repeat of the ${shorten(type)} result of request ${shorten(key.sessionId)}`,

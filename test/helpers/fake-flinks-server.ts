@@ -135,6 +135,8 @@ export type Fault = FaultMatch &
 		  }
 		/** Any JSON answer, e.g. a 200 that did not do what was asked. */
 		| { kind: 'reply'; status: number; body: unknown }
+		/** A gateway that quotes the request's key headers back in its error's Message. */
+		| { kind: 'echoHeaders'; status: number }
 		/** Flinks' authorize error table: a rate limit answered as HTTP 401 with TOO_MANY_REQUESTS. */
 		| { kind: 'tooManyRequests401' }
 		/** The real answer, one byte every `everyMs` (after `padding` leading spaces): never idle, never done. */
@@ -582,6 +584,9 @@ export class FakeFlinksServer {
 				return;
 			case 'tooManyRequests401':
 				send(tooManyRequestsReply());
+				return;
+			case 'echoHeaders':
+				send(echoHeadersReply(fault.status, req.headers));
 				return;
 			case 'trickle':
 				await this.trickle(res, record, this.route(context), fault.everyMs, fault.padding ?? 200);
@@ -1152,5 +1157,19 @@ if (require.main === module) {
 	runCli().catch((error: unknown) => {
 		process.stderr.write(`${String(error)}\n`);
 		process.exit(1);
+	});
+}
+
+/** An error body quoting the request's key headers, as a careless gateway or debug build does. */
+function echoHeadersReply(status: number, headers: http.IncomingHttpHeaders): Reply {
+	const quoted = ['flinks-auth-key', 'x-api-key', 'authorization']
+		.filter((name) => headers[name] !== undefined)
+		.map((name) => `${name}=${String(headers[name])}`)
+		.join(', ');
+	return jsonReply(status, {
+		HttpStatusCode: status,
+		FlinksCode: 'INVALID_REQUEST',
+		Message: `Rejected request (${quoted})`,
+		Request: { Headers: headers },
 	});
 }

@@ -212,7 +212,7 @@ export class FlinksClient {
 		await this.takePlace(item, false, false);
 		try {
 			const deadline = new Deadline(this.policy.timeoutMs, this.signal);
-			const exchanged = await this.tokens.exchangeOwn(ticket, deadline);
+			const exchanged = await this.tokens.exchangeOwn(ticket, deadline, item);
 			if (exchanged.ticket) this.window.recordClean(exchanged.attempt.durationMs);
 			return exchanged;
 		} finally {

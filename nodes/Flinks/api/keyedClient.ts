@@ -9,6 +9,7 @@ import { ConcurrencyWindow } from './concurrency';
 import type { FlinksResponse, ItemContext } from './errors';
 import { notSentError, stoppedOnTheWireError } from './noAnswerErrors';
 import { isRateLimitAnswer } from './problemDetails';
+import { withoutSecrets } from './redact';
 import { RetryBudget } from './retry';
 import { Deadline, flinksRequest, sendThroughN8n } from './send';
 import { sharedStateFor } from './sharedState';
@@ -74,8 +75,9 @@ export class KeyedFlinksClient {
 		const budget = new RetryBudget(this.policy);
 		for (;;) {
 			if (!this.maySend(item.itemIndex)) throw notSentError(this.node, item);
-			const headers = { Accept: 'application/json', ...(await call.headersForAttempt?.()) };
-			const attempt = await this.request(call, headers, item);
+			const attemptHeaders = (await call.headersForAttempt?.()) ?? {};
+			const headers = { Accept: 'application/json', ...attemptHeaders };
+			const attempt = this.withoutSecrets(await this.request(call, headers, item), attemptHeaders);
 			if (this.aborted && !attempt.response) throw this.stoppedError(call, item);
 			budget.countAttempt();
 			budget.sent++;
@@ -93,6 +95,25 @@ export class KeyedFlinksClient {
 			if (couldHaveActed(attempt)) budget.earlierAttemptMayHaveActed = true;
 			await this.pause(delayMs, item);
 		}
+	}
+
+	/** The answer with the credential's keys and this attempt's token removed, wherever a server quoted them. */
+	private withoutSecrets(attempt: Attempt, attemptHeaders: IDataObject): Attempt {
+		if (!attempt.response) return attempt;
+		const { secretKey, apiKey } = this.credential.data ?? {};
+		const secrets = [secretKey, apiKey, ...Object.values(attemptHeaders)].filter(
+			(value): value is string => typeof value === 'string',
+		);
+		const { body, location } = attempt.response;
+		return {
+			...attempt,
+			response: {
+				...attempt.response,
+				body: withoutSecrets(body, secrets),
+				location:
+					location === undefined ? undefined : (withoutSecrets(location, secrets) as string),
+			},
+		};
 	}
 
 	/** Stopped mid-request: a call that changes nothing says so; others say what may have happened. */

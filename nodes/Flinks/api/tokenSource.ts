@@ -56,9 +56,10 @@ export class TokenSource {
 		if (this.failure) throw tokenError(this.ctx.getNode(), this.failure, item);
 		if (initiatesSession && unused) return ownTokenAgain(unused);
 		if (initiatesSession) {
+			// A spare token, too, is only for the credential as it was when it was issued.
+			await this.checkCredentialUnchanged(item);
 			const spare = this.spares.take();
 			if (spare) return this.gate.exclusiveTicket(spare.token, spare.obtainedAt);
-			await this.checkCredentialUnchanged(item);
 			return this.gate.exclusiveTicket();
 		}
 		let wait: Deadline | undefined;
@@ -132,9 +133,12 @@ export class TokenSource {
 	async exchangeOwn(
 		ticket: TokenTicket,
 		deadline: Deadline,
+		item: ItemContext,
 	): Promise<{ ticket?: TokenTicket; attempt: Attempt }> {
 		const { token, attempt } = await exchangeOwnToken(this.ctx, ticket.credentials, deadline);
 		if (token === undefined) return { attempt };
+		// Edited while the token was on its way: no create goes to the old settings after the edit.
+		await this.checkCredentialUnchanged(item);
 		return { ticket: this.gate.exclusiveTicket(token, Date.now()), attempt };
 	}
 

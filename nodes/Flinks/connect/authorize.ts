@@ -1,5 +1,7 @@
 import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
+import type { FlinksResponse } from '../api/errors';
+import { itemError } from '../api/errors';
 import { isPlainObject } from '../api/guards';
 import type { KeyedFlinksClient } from '../api/keyedClient';
 import { connectError, flinksCodeOf, isBusyAnswer, stillBusyError } from './codes';
@@ -75,7 +77,7 @@ export async function authorizeLogin(
 			typeof body.RequestId === 'string' &&
 			body.RequestId !== ''
 		) {
-			return authorizationOf(body);
+			return checkedAuthorization(client, response, action, item, loginId);
 		}
 		if (!isBusyAnswer(response)) throw connectError(client.node, response, action, item);
 		if (!hasTimeForAnotherTry(item)) {
@@ -87,8 +89,27 @@ export async function authorizeLogin(
 	}
 }
 
-function authorizationOf(body: IDataObject): Authorization {
+/** A 200 about another login would put that person's data under this item's Login ID: refused. */
+function checkedAuthorization(
+	client: KeyedFlinksClient,
+	response: FlinksResponse,
+	action: string,
+	item: ConnectItem,
+	loginId: string,
+): Authorization {
+	const body = response.body as IDataObject;
 	const login = isPlainObject(body.Login) ? body.Login : {};
+	if (typeof login.Id === 'string' && login.Id.toLowerCase() !== loginId.toLowerCase()) {
+		throw itemError(client.node, item, `${action}: Flinks answered about another login`, {
+			description:
+				'The answer does not belong to this Login ID, so the node does not trust it. Run the item again; if it persists, check the credential points at the right instance.',
+			httpCode: String(response.statusCode),
+		});
+	}
+	return authorizationOf(body, login);
+}
+
+function authorizationOf(body: IDataObject, login: IDataObject): Authorization {
 	const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
 	return {
 		requestId: body.RequestId as string,

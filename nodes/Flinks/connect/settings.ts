@@ -54,6 +54,10 @@ export function readText(
 	if (/[\s/?#\\]/.test(text.trim())) {
 		throw invalidField(ctx, itemIndex, label, 'an ID without spaces or slashes', shorten(text));
 	}
+	// "." and ".." would be resolved away in the URL: the call would go to another path.
+	if (text.trim() === '.' || text.trim() === '..') {
+		throw invalidField(ctx, itemIndex, label, 'an ID, not a path segment', text.trim());
+	}
 	return text.trim();
 }
 
@@ -82,7 +86,8 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number): Con
 		throw invalidField(ctx, itemIndex, 'Options › Days of Transactions', 'Days90 or Days365', days);
 	}
 	const accounts = options.accounts ?? '';
-	if (typeof accounts !== 'string' && !Array.isArray(accounts)) {
+	const isId = (entry: unknown) => typeof entry === 'string' || typeof entry === 'number';
+	if (typeof accounts !== 'string' && !(Array.isArray(accounts) && accounts.every(isId))) {
 		throw invalidField(
 			ctx,
 			itemIndex,

@@ -32,6 +32,13 @@ export function isRepeat(key: RepeatKey, windowMs: number, now: number): boolean
 	return false;
 }
 
+/** A repeat arrived: it is remembered from `now`, so resends that keep coming stay repeats. */
+export function rememberAgain(key: RepeatKey, now: number): void {
+	const id = idOf(key);
+	lastStarted.delete(id);
+	lastStarted.set(id, now);
+}
+
 /** The delivery `isRepeat` remembered started nothing after all: its redelivery must start one. */
 export function forgetRepeat(key: RepeatKey): void {
 	lastStarted.delete(idOf(key));
