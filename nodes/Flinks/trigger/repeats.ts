@@ -1,7 +1,7 @@
 /**
  * Which (session, status) pairs each trigger node started an execution for lately. The memory
  * lives in the n8n instance that answers the webhook (the main instance, or in queue mode each
- * webhook instance on its own) and is gone after a restart; see README › Flinks Trigger.
+ * webhook instance on its own) and is gone after a restart; see docs/trigger.md › Parameters.
  */
 const lastStarted = new Map<string, number>();
 
