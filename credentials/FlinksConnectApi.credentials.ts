@@ -28,7 +28,7 @@ export class FlinksConnectApi implements ICredentialType {
 		dark: 'file:../nodes/Flinks/flinks.dark.svg',
 	};
 
-	documentationUrl = 'https://docs.flinks.com/docs/authentication-reference';
+	documentationUrl = 'https://github.com/n8n-nodes-flinks/n8n-nodes-flinks#flinks-connect-api-credential';
 
 	properties: INodeProperties[] = [
 		{
