@@ -7,11 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	MINTING_PATH,
-	BASE_URL_EXPRESSION,
-	TOOLBOX_CUSTOMER_ID,
-} from './flinksConnectAddress';
+import { MINTING_PATH, BASE_URL_EXPRESSION, TOOLBOX_CUSTOMER_ID } from './flinksConnectAddress';
 
 /**
  * Flinks Connect (bank account data): its own host and keys, apart from Pay. The Secret Key mints
@@ -28,7 +24,8 @@ export class FlinksConnectApi implements ICredentialType {
 		dark: 'file:../nodes/Flinks/flinks.dark.svg',
 	};
 
-	documentationUrl = 'https://github.com/n8n-nodes-flinks/n8n-nodes-flinks#flinks-connect-api-credential';
+	documentationUrl =
+		'https://github.com/n8n-nodes-flinks/n8n-nodes-flinks#flinks-connect-api-credential';
 
 	properties: INodeProperties[] = [
 		{
@@ -134,5 +131,16 @@ export class FlinksConnectApi implements ICredentialType {
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 		},
+		// n8n 2.41 shows only the status text ("Unauthorized") without this; 2.8 its own 401 words.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						"Flinks refused the Secret Key (401). Check the credential's 'Secret Key', 'Customer ID' and 'Environment'; if they are right, Flinks may be limiting requests: test again in a minute.",
+				},
+			},
+		],
 	};
 }

@@ -32,10 +32,12 @@ export const CONNECT_ACTIONS = [
 ];
 
 /**
- * What the credential test says when Flinks refuses the Secret Key (401): n8n's own words for a
- * declarative test's 401 (its responseCode rules do not reach errors of this path, 2.8 and 2.41).
+ * What the credential test says when Flinks refuses the Secret Key (401): the credential's rule on
+ * n8n 2.41 (which showed only "Unauthorized" without it); n8n 2.8 gives its own 401 words, as its
+ * credential tester does not apply responseCode rules to this error.
  */
-const REFUSED = 'Authorization failed - please check your credentials';
+const REFUSED =
+	/Flinks refused the Secret Key \(401\)\. Check the credential's 'Secret Key'|Authorization failed - please check your credentials/;
 /** A Secret Key with a typo, as a user might paste it. */
 const MISTYPED = 'sk_typo-00000000000000000000';
 /** The loginId the Flinks Connect iframe handed over when the walk's customer connected their bank. */

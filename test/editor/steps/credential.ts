@@ -70,7 +70,7 @@ export const credentialWrongSecret: WalkStep = {
 };
 
 /** Saves the open credential; n8n shows why its test failed, with neither a stack nor `secret`. */
-export async function expectSavedButRefused(page: Page, reason: string, secret: string) {
+export async function expectSavedButRefused(page: Page, reason: string | RegExp, secret: string) {
 	await saveCredential(page);
 	await expectText(testResult(page), 'Couldn’t connect with these settings');
 	await testResult(page).getByText('More details').click();
