@@ -24,7 +24,7 @@ export class FlinksConnectApi implements ICredentialType {
 		dark: 'file:../nodes/Flinks/flinks.dark.svg',
 	};
 
-	documentationUrl = 'https://docs.flinks.com/docs/authentication-reference';
+	documentationUrl = 'https://github.com/n8n-nodes-flinks/n8n-nodes-flinks#flinks-connect-api';
 
 	properties: INodeProperties[] = [
 		{
@@ -130,5 +130,16 @@ export class FlinksConnectApi implements ICredentialType {
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 		},
+		// n8n 2.41 shows only the status text ("Unauthorized") without this; 2.8 its own 401 words.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						"Flinks refused the Secret Key (401). Check the credential's 'Secret Key', 'Customer ID' and 'Environment'; if they are right, Flinks may be limiting requests: test again in a minute.",
+				},
+			},
+		],
 	};
 }

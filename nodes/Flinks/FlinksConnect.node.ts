@@ -25,6 +25,7 @@ export class FlinksConnect implements INodeType {
 			'={{ { deleteConnection: "Delete Connection", getAccountsDetail: "Get Accounts Detail", getAccountsSummary: "Get Accounts Summary", getPendingResult: "Get Pending Result" }[$parameter["operation"]] }}',
 		description:
 			"Read a connected customer's bank accounts, balances and transactions with Flinks Connect",
+		documentationUrl: 'https://github.com/n8n-nodes-flinks/n8n-nodes-flinks#flinks-connect',
 		defaults: { name: 'Flinks Connect' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -59,6 +59,8 @@ export const docsLinks: WalkStep = {
 			["Flinks Session's Docs link", 'sessionDocs'],
 			["Flinks Trigger's Docs link", 'triggerDocs'],
 			["The Flinks Pay API credential's docs link", 'credentialDocs'],
+			["Flinks Connect's Docs link", 'connectDocs'],
+			["The Flinks Connect API credential's docs link", 'connectCredentialDocs'],
 		]) {
 			const href = memory.get(key) ?? '';
 			const [address, anchor = ''] = href.split('#');

@@ -37,7 +37,7 @@ export const signUpOwner: WalkStep = {
 };
 
 /** The nodes panel's item for a node type of this package, whatever else the search lists. */
-function creatorItem(page: Page, nodeType: string): Locator {
+export function creatorItem(page: Page, nodeType: string): Locator {
 	return page
 		.getByTestId('node-creator')
 		.locator(
@@ -46,7 +46,7 @@ function creatorItem(page: Page, nodeType: string): Locator {
 }
 
 /**
- * The nodes panel on an empty workflow ("What triggers this workflow?"): "flinks" lists both
+ * The nodes panel on an empty workflow ("What triggers this workflow?"): "flinks" lists the three
  * nodes with the Flinks icon. n8n names a trigger by its app there: "Flinks Trigger" shows as "Flinks".
  */
 export const searchNodesPanel: WalkStep = {
@@ -58,6 +58,7 @@ export const searchNodesPanel: WalkStep = {
 		await page.getByTestId('node-creator-search-bar').fill('flinks');
 		for (const [nodeType, name] of [
 			['flinksSession', 'Flinks Session'],
+			['flinksConnect', 'Flinks Connect'],
 			['flinksTrigger', 'Flinks'],
 		]) {
 			const item = creatorItem(page, nodeType);
@@ -80,17 +81,29 @@ export const listSessionActions: WalkStep = {
 			creator,
 			'Create, check and cancel Interac e-Transfer, EFT and Guaranteed EFT payment sessions with Flinks Pay',
 		);
-		const actions = creator.locator(
-			'[data-test-id="item-iterator-item"][data-keyboard-nav-id^="n8n-nodes-flinks.flinksSession"]',
-		);
-		await expectText(actions, SESSION_ACTIONS[0]);
-		const shown = (await actions.allInnerTexts()).map((text) => text.trim());
-		expectThat(
-			shown.length === SESSION_ACTIONS.length &&
-				SESSION_ACTIONS.every((action) => shown.includes(action)),
-			`The actions list shows ${shown.join(' | ')}`,
-		);
+		const actions = await expectActions(page, 'flinksSession', SESSION_ACTIONS);
 		await actions.filter({ hasText: 'Create a payment session' }).click();
 		await ndv(page).waitFor();
 	},
 };
+
+/** The open node details' actions list shows exactly `wanted`; returns its (visible) items. */
+export async function expectActions(
+	page: Page,
+	nodeType: string,
+	wanted: string[],
+): Promise<Locator> {
+	const actions = page
+		.getByTestId('node-creator')
+		.locator(
+			`[data-test-id="item-iterator-item"][data-keyboard-nav-id^="n8n-nodes-flinks.${nodeType}"]`,
+		)
+		.filter({ visible: true });
+	await expectText(actions, wanted[0]);
+	const shown = (await actions.allInnerTexts()).map((text) => text.trim());
+	expectThat(
+		shown.length === wanted.length && wanted.every((action) => shown.includes(action)),
+		`The actions list shows ${shown.join(' | ')}`,
+	);
+	return actions;
+}

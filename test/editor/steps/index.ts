@@ -1,4 +1,11 @@
 import type { WalkStep } from '../walk';
+import {
+	connectActions,
+	connectCredentialTested,
+	connectCredentialWrongSecret,
+	connectSummaryOutput,
+	connectSummaryParameters,
+} from './connect';
 import { credentialReopened, credentialTested, credentialWrongSecret } from './credential';
 import {
 	createFieldsPerType,
@@ -39,5 +46,10 @@ export const EDITOR_WALK: WalkStep[] = [
 	cancelErrorOutput,
 	triggerParameters,
 	triggerTestEvent,
+	connectActions,
+	connectCredentialWrongSecret,
+	connectCredentialTested,
+	connectSummaryParameters,
+	connectSummaryOutput,
 	docsLinks,
 ];
