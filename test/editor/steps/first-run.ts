@@ -100,6 +100,15 @@ export async function expectActions(
 		)
 		.filter({ visible: true });
 	await expectText(actions, wanted[0]);
+	// The panel slides from the search results to the actions: wait until only the actions show.
+	const selector = `[data-test-id="node-creator"] [data-test-id="item-iterator-item"][data-keyboard-nav-id^="n8n-nodes-flinks.${nodeType}"]`;
+	await page
+		.waitForFunction(
+			`Array.from(document.querySelectorAll(${JSON.stringify(selector)})).filter((element) => element.offsetParent !== null).length === ${wanted.length}`,
+			undefined,
+			{ timeout: 20_000 },
+		)
+		.catch(() => undefined);
 	const shown = (await actions.allInnerTexts()).map((text) => text.trim());
 	expectThat(
 		shown.length === wanted.length && wanted.every((action) => shown.includes(action)),
