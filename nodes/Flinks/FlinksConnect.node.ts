@@ -8,6 +8,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { runItems } from './api/concurrency';
+import { asNodeError } from './api/errors';
 import type { KeyedFlinksClient } from './api/keyedClient';
 import { NotSentError } from './api/noAnswerErrors';
 import { connectDescription, connectOperations, isConnectOperation } from './connect';
@@ -105,16 +106,4 @@ export class FlinksConnect implements INodeType {
 		if (failure) throw failure.error;
 		return [(results as INodeExecutionData[][]).flat()];
 	}
-}
-
-function asNodeError(
-	ctx: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex = itemIndex;
-		return error;
-	}
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }

@@ -3,6 +3,7 @@ import type { INode, NodeApiError } from 'n8n-workflow';
 import type { FlinksCall } from './call';
 import type { FlinksResponse, ItemContext } from './errors';
 import { redirectError } from './errors';
+import { isRateLimitAnswer } from './problemDetails';
 import { classifyFailure, isRetryableFailure, isTransientStatus } from './failures';
 import { isRedirectStatus } from './guards';
 import { mayHaveActed, noAnswerError, unansweredCallOf } from './noAnswerErrors';
@@ -63,6 +64,33 @@ export function retryDelay(
 	const retryable = isRetryableFailure(classifyFailure(failure as NodeApiError));
 	if (retryable) load.congested(attempt.startedAt);
 	return retryable && idempotent ? budget.nextDelay() : undefined;
+}
+
+/**
+ * After one attempt: the operation's answer (or the error that says why there is none, thrown), or
+ * how long to wait before resending; a resend after an attempt that could have acted is remembered.
+ */
+export function answerOrRetry(
+	node: INode,
+	call: FlinksCall,
+	attempt: Attempt,
+	item: ItemContext,
+	{
+		budget,
+		baseUrl,
+		timeoutMs,
+		load,
+	}: { budget: RetryBudget; baseUrl: string; timeoutMs: number; load: LoadFeedback },
+): { answer: FlinksResponse } | { delayMs: number } {
+	budget.sent++;
+	const { response } = attempt;
+	const rateLimited = !!response && isRateLimitAnswer(response.statusCode, response.body);
+	const delayMs = retryDelay(call, attempt, budget, rateLimited, load);
+	if (delayMs === undefined) {
+		return { answer: finalAnswer(node, call, attempt, item, { budget, baseUrl, timeoutMs }) };
+	}
+	if (couldHaveActed(attempt)) budget.earlierAttemptMayHaveActed = true;
+	return { delayMs };
 }
 
 /** The answer the operation gets, or the error that says why there is none. */

@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { withTokenRequestSettings } from '../../../credentials/flinksPayToken';
 import { sleepUnlessAborted } from './abort';
 import type { Attempt, LoadFeedback } from './attempt';
-import { couldHaveActed, finalAnswer, retryDelay } from './attempt';
+import { answerOrRetry } from './attempt';
 import type { FlinksCall, RequestPolicy } from './call';
 import { CREDENTIAL_TYPE, readFlinksCredential } from './credential';
 import { ConcurrencyWindow } from './concurrency';
@@ -132,18 +132,14 @@ export class FlinksClient {
 			}
 			if (ticket.exchanges) tokenRenewals = Math.max(tokenRenewals, 1);
 			unused = rateLimited && ticket.exclusive ? ticket : undefined;
-			budget.sent++;
-			const delayMs = retryDelay(call, attempt, budget, rateLimited, this.load);
-			if (delayMs === undefined) {
-				const { baseUrl } = this;
-				return finalAnswer(this.node, call, attempt, item, {
-					budget,
-					baseUrl,
-					timeoutMs: this.policy.timeoutMs,
-				});
-			}
-			if (couldHaveActed(attempt)) budget.earlierAttemptMayHaveActed = true;
-			await this.backOff(delayMs, item);
+			const next = answerOrRetry(this.node, call, attempt, item, {
+				budget,
+				baseUrl: this.baseUrl,
+				timeoutMs: this.policy.timeoutMs,
+				load: this.load,
+			});
+			if ('answer' in next) return next.answer;
+			await this.backOff(next.delayMs, item);
 		}
 	}
 

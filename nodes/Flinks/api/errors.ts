@@ -1,5 +1,5 @@
-import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { redirectOrigin } from '../../../credentials/flinksPayToken';
 import type { UnansweredCall } from './call';
@@ -197,4 +197,17 @@ export function itemError(
 	error.message = message;
 	if (item.sessionId) error.context.sessionId = item.sessionId;
 	return error;
+}
+
+/** Any error of one item's run as n8n's own error kind, naming that item. */
+export function asNodeError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }

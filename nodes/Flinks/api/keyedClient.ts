@@ -3,12 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { sleepUnlessAborted } from './abort';
 import type { Attempt, LoadFeedback } from './attempt';
-import { couldHaveActed, finalAnswer, retryDelay } from './attempt';
+import { answerOrRetry } from './attempt';
 import type { FlinksCall, RequestPolicy } from './call';
 import { ConcurrencyWindow } from './concurrency';
 import type { FlinksResponse, ItemContext } from './errors';
 import { notSentError, stoppedOnTheWireError } from './noAnswerErrors';
-import { isRateLimitAnswer } from './problemDetails';
 import { withoutSecrets } from './redact';
 import { RetryBudget } from './retry';
 import { Deadline, flinksRequest, sendThroughN8n } from './send';
@@ -80,20 +79,14 @@ export class KeyedFlinksClient {
 			const attempt = this.withoutSecrets(await this.request(call, headers, item), attemptHeaders);
 			if (this.aborted && !attempt.response) throw this.stoppedError(call, item);
 			budget.countAttempt();
-			budget.sent++;
-			const { response } = attempt;
-			const rateLimited = !!response && isRateLimitAnswer(response.statusCode, response.body);
-			const delayMs = retryDelay(call, attempt, budget, rateLimited, this.load);
-			if (delayMs === undefined) {
-				const { baseUrl } = this;
-				return finalAnswer(this.node, call, attempt, item, {
-					budget,
-					baseUrl,
-					timeoutMs: this.policy.timeoutMs,
-				});
-			}
-			if (couldHaveActed(attempt)) budget.earlierAttemptMayHaveActed = true;
-			await this.pause(delayMs, item);
+			const next = answerOrRetry(this.node, call, attempt, item, {
+				budget,
+				baseUrl: this.baseUrl,
+				timeoutMs: this.policy.timeoutMs,
+				load: this.load,
+			});
+			if ('answer' in next) return next.answer;
+			await this.pause(next.delayMs, item);
 		}
 	}
 
