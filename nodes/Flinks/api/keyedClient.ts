@@ -1,6 +1,7 @@
 import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { scrubSecrets, scrubSecretsDeep } from '../../../credentials/secretText';
 import { sleepUnlessAborted } from './abort';
 import type { Attempt, LoadFeedback } from './attempt';
 import { answerOrRetry } from './attempt';
@@ -8,7 +9,6 @@ import type { FlinksCall, RequestPolicy } from './call';
 import { ConcurrencyWindow } from './concurrency';
 import type { FlinksResponse, ItemContext } from './errors';
 import { notSentError, stoppedOnTheWireError } from './noAnswerErrors';
-import { withoutSecrets } from './redact';
 import { RetryBudget } from './retry';
 import { Deadline, flinksRequest, sendThroughN8n } from './send';
 import { sharedStateFor } from './sharedState';
@@ -102,9 +102,8 @@ export class KeyedFlinksClient {
 			...attempt,
 			response: {
 				...attempt.response,
-				body: withoutSecrets(body, secrets),
-				location:
-					location === undefined ? undefined : (withoutSecrets(location, secrets) as string),
+				body: scrubSecretsDeep(body, secrets),
+				location: location === undefined ? undefined : scrubSecrets(location, secrets),
 			},
 		};
 	}
