@@ -109,8 +109,11 @@ describe('executions in one process', () => {
 			);
 		}
 		expect(bed.server.count(AUTHORIZE)).toBe(1);
-		// Five windows of their own would put 5 × 4 = 20 requests in flight at once.
-		expect(bed.server.peakInFlight).toBeLessThanOrEqual(10);
+		// After the first cancel (the one that exchanged the token), one window's start goes out:
+		// five windows of their own would send 5 × 4 = 20 cancels at once.
+		const cancels = bed.server.requests.filter((request) => request.path.endsWith('/cancel'));
+		const burst = cancels.filter((request) => Math.abs(request.at - cancels[1].at) < 25);
+		expect(burst.length).toBeLessThanOrEqual(ConcurrencyWindow.ADAPTIVE_START);
 	});
 
 	it('take the token another process stored meanwhile instead of exchanging their own', async () => {
@@ -222,21 +225,73 @@ describe('n8n instances sharing a credential (queue-mode workers)', () => {
 	});
 });
 
+/**
+ * One clean answer while the window is full: the places are taken up to its limit, one is given
+ * back, and the answer is recorded (as FlinksClient does after each request).
+ */
+function answerClean(window: ConcurrencyWindow, durationMs?: number): void {
+	while (window.inFlight < window.limit) void window.acquire();
+	window.release();
+	window.recordClean(durationMs);
+}
+
+/** A 429 to a request sent with `inFlightAtSend` in flight. */
+const rejected = (startedAt: number, inFlightAtSend?: number, retryAfterMs?: number) => ({
+	startedAt,
+	inFlightAtSend,
+	retryAfterMs,
+});
+
 describe('ConcurrencyWindow', () => {
-	it('adds about one per window of clean answers and shrinks to 70 % once per congestion episode', () => {
+	it('doubles per round trip until the first congestion, and grows only while it is full', () => {
 		const window = new ConcurrencyWindow();
+		// One round trip: the 4 requests of the start come back clean.
+		for (let i = 0; i < 4; i++) answerClean(window);
+		expect(window.limit).toBe(8);
+		// Answers while fewer are wanted than the window holds say nothing about a larger one.
+		const idle = new ConcurrencyWindow();
+		for (let i = 0; i < 20; i++) idle.recordClean();
+		expect(idle.limit).toBe(ConcurrencyWindow.ADAPTIVE_START);
+	});
+
+	it('leaves slow start at the limit the first rejected request met, not at the overshoot', () => {
+		const now = jest.spyOn(Date, 'now');
+		try {
+			now.mockReturnValue(1_000);
+			const window = new ConcurrencyWindow();
+			for (let i = 0; i < 12; i++) answerClean(window, 40);
+			expect(window.limit).toBe(16);
+			// Flinks takes 10 at once: the requests sent 11th to 16th come back 429.
+			expect(window.recordCongestion(rejected(990, 12))).toBe(true);
+			expect(window.recordCongestion(rejected(991, 11))).toBe(false);
+			expect(window.limit).toBe(8); // 12 × 0.7
+			// Regrows one per answer to just below where the limit was met (11), and holds there.
+			for (let i = 0; i < 5; i++) answerClean(window, 40);
+			expect(window.limit).toBe(10);
+			for (let i = 0; i < ConcurrencyWindow.HOLD_WINDOWS * 10 - 1; i++) answerClean(window, 40);
+			expect(window.limit).toBe(10);
+		} finally {
+			now.mockRestore();
+		}
+	});
+
+	it('after slow start adds about one per window of clean answers and shrinks to 70 % once per episode', () => {
+		const window = new ConcurrencyWindow();
+		window.addBacklog(1_000);
+		for (let i = 0; i < 4; i++) answerClean(window);
+		const before = Date.now() - 1;
+		window.recordCongestion(rejected(before));
+		window.recordCongestion(rejected(before)); // same episode: requests sent before the decrease
+		expect(window.limit).toBe(5); // 8 × 0.7 = 5.6
+		// Regrown to the plateau (7), held, then one per window above it.
 		let cleanAnswers = 0;
-		while (window.limit < 8) {
-			window.recordClean();
+		while (window.limit < 9) {
+			answerClean(window);
 			cleanAnswers++;
 		}
-		// 4 + 5 + 6 + 7 answers for four steps, give or take the fractions.
-		expect(cleanAnswers).toBeGreaterThanOrEqual(20);
-		expect(cleanAnswers).toBeLessThanOrEqual(26);
-		const before = Date.now() - 1;
-		window.recordCongestion(before);
-		window.recordCongestion(before); // same episode: requests sent before the decrease
-		expect(window.limit).toBe(5); // 8 × 0.7 = 5.6
+		// 2 to regrow, 8 windows of 7 held, then 7 + 8 for two steps.
+		expect(cleanAnswers).toBeGreaterThanOrEqual(2 + ConcurrencyWindow.HOLD_WINDOWS * 7 + 13);
+		expect(cleanAnswers).toBeLessThanOrEqual(2 + ConcurrencyWindow.HOLD_WINDOWS * 7 + 17);
 	});
 
 	it('counts 429s for requests sent within one round trip after a decrease as the same episode', () => {
@@ -244,31 +299,37 @@ describe('ConcurrencyWindow', () => {
 		try {
 			now.mockReturnValue(1_000);
 			const window = new ConcurrencyWindow();
-			while (window.limit < 8) window.recordClean(40);
-			window.recordCongestion(999);
+			for (let i = 0; i < 4; i++) answerClean(window, 40);
+			window.recordCongestion(rejected(999));
 			expect(window.limit).toBe(5);
 			// Sent 30 ms after the decrease, answered 429 at once: the server is still full of older requests.
 			now.mockReturnValue(1_030);
-			expect(window.recordCongestion(1_030)).toBe(false);
+			expect(window.recordCongestion(rejected(1_030))).toBe(false);
 			expect(window.limit).toBe(5);
 			// A round trip later the decrease has taken effect: a 429 now is news.
 			now.mockReturnValue(1_050);
-			expect(window.recordCongestion(1_045)).toBe(true);
+			expect(window.recordCongestion(rejected(1_045))).toBe(true);
 			expect(window.limit).toBe(3); // 5.6 × 0.7 = 3.9
 		} finally {
 			now.mockRestore();
 		}
 	});
 
-	it('after congestion regrows quickly to just below where it began, and holds there', () => {
-		const window = new ConcurrencyWindow();
-		while (window.limit < 10) window.recordClean();
-		window.recordCongestion(Date.now() - 1);
-		expect(window.limit).toBe(7);
-		for (let i = 0; i < 2; i++) window.recordClean();
-		expect(window.limit).toBe(9);
-		for (let i = 0; i < ConcurrencyWindow.HOLD_WINDOWS * 9 - 1; i++) window.recordClean();
-		expect(window.limit).toBe(9);
+	it('does not probe above a known limit when less work is left than two Retry-After waits', () => {
+		const probesWith = (backlog: number) => {
+			const window = new ConcurrencyWindow();
+			window.addBacklog(backlog);
+			for (let i = 0; i < 12; i++) answerClean(window, 50);
+			window.recordCongestion(rejected(Date.now() - 1, 11, 1_000));
+			for (let i = 0; i < 3; i++) answerClean(window, 50);
+			expect(window.limit).toBe(10);
+			for (let i = 0; i < ConcurrencyWindow.HOLD_WINDOWS * 10 + 20; i++) answerClean(window, 50);
+			return window.limit > 10;
+		};
+		// 300 items at 10 per 50 ms: 1.5 s of work, less than 2 × 1 s.
+		expect(probesWith(300)).toBe(false);
+		// 1,000 items: 5 s of work, a probe may pay.
+		expect(probesWith(1_000)).toBe(true);
 	});
 
 	it('restarts low after a minute with nothing in flight, and regrows quickly to its old plateau', async () => {
@@ -276,12 +337,12 @@ describe('ConcurrencyWindow', () => {
 		try {
 			now.mockReturnValue(1_000_000);
 			const window = new ConcurrencyWindow();
-			while (window.limit < 10) window.recordClean();
-			window.recordCongestion(999_999);
-			for (let i = 0; i < 2; i++) window.recordClean();
+			for (let i = 0; i < 6; i++) answerClean(window);
+			expect(window.limit).toBe(10);
+			window.recordCongestion(rejected(999_999));
+			for (let i = 0; i < 2; i++) answerClean(window);
 			expect(window.limit).toBe(9);
-			await window.acquire();
-			window.release();
+			while (window.inFlight > 0) window.release();
 
 			now.mockReturnValue(1_000_000 + ConcurrencyWindow.IDLE_RESTART_MS - 1);
 			await window.acquire();
@@ -291,17 +352,28 @@ describe('ConcurrencyWindow', () => {
 			now.mockReturnValue(1_000_000 + 2 * ConcurrencyWindow.IDLE_RESTART_MS);
 			await window.acquire();
 			expect(window.limit).toBe(ConcurrencyWindow.ADAPTIVE_START);
-			for (let i = 0; i < 5; i++) window.recordClean();
+			for (let i = 0; i < 5; i++) answerClean(window);
 			expect(window.limit).toBe(9);
-			window.release();
 		} finally {
 			now.mockRestore();
 		}
 	});
 
+	it('gives creates as many token places as the window has, freed when their calls are sent', async () => {
+		const window = new ConcurrencyWindow(3);
+		for (let i = 0; i < 3; i++) await window.acquireTokenPlace();
+		let fourth = false;
+		const waiting = window.acquireTokenPlace().then(() => (fourth = true));
+		await Promise.resolve();
+		expect(fourth).toBe(false);
+		window.releaseTokenPlace();
+		await waiting;
+		expect(fourth).toBe(true);
+	});
+
 	it('stays at a fixed value', () => {
 		const window = new ConcurrencyWindow(7);
-		window.recordCongestion(Date.now());
+		window.recordCongestion(rejected(Date.now()));
 		window.recordClean();
 		expect(window.limit).toBe(7);
 	});

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { runItems } from './api/concurrency';
+import { runItems } from './api/runItems';
 import { asNodeError } from './api/errors';
 import type { KeyedFlinksClient } from './api/keyedClient';
 import { NotSentError } from './api/noAnswerErrors';
@@ -93,6 +93,7 @@ export class FlinksConnect implements INodeType {
 				}
 			},
 			(itemIndex) => client.maySend(itemIndex),
+			client.backlog,
 		);
 		const missing = results.findIndex((result) => result === undefined);
 		if (!failure && (client.aborted || missing !== -1)) {

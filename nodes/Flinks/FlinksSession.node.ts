@@ -11,7 +11,7 @@ import type { SessionOptions } from './actions/fields';
 import { readSessionOptions } from './actions/fields';
 import { RunReport } from './actions/runReport';
 import { asNodeError } from './api/errors';
-import { runItems } from './api/concurrency';
+import { runItems } from './api/runItems';
 import { FlinksClient } from './api/client';
 import { CREDENTIAL_TYPE } from './api/credential';
 import { NotSentError } from './api/noAnswerErrors';
@@ -87,6 +87,7 @@ export class FlinksSession implements INodeType {
 				}
 			},
 			(itemIndex) => client.maySend(itemIndex),
+			client.backlog,
 		);
 		const error = report.finalError(client.aborted, continueOnFail);
 		if (error) {

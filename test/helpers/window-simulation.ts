@@ -18,6 +18,8 @@ export interface SimulationSetup {
 	retryAfterMs: number;
 	/** Up to this much more client overhead per request, spread evenly (seeded, repeatable). */
 	jitterMs?: number;
+	/** Seed of the jitter: another seed, another interleaving of the same setup. */
+	seed?: number;
 }
 
 export interface SimulationResult {
@@ -49,7 +51,7 @@ export function simulateWindows(setup: SimulationSetup): SimulationResult {
 		events.splice(index, 0, { at, run });
 	};
 	const clock = jestClock(() => now);
-	let seed = 42;
+	let seed = setup.seed ?? 42;
 	// A small linear congruential generator: the same run every time.
 	const jitter = () => {
 		seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -67,25 +69,32 @@ export function simulateWindows(setup: SimulationSetup): SimulationResult {
 			const trace: number[] = [];
 			limits.push(trace);
 			let waiting = setup.itemsPerClient;
-			let inFlight = 0;
+			window.addBacklog(waiting);
 			let done = 0;
 			const startMore = () => {
-				while (waiting > 0 && inFlight < window.limit) {
+				while (waiting > 0 && window.inFlight < window.limit) {
 					waiting--;
-					inFlight++;
-					send(now);
+					window.addBacklog(-1);
+					// A free place is taken at once, before acquire's promise settles.
+					void window.acquire();
+					send(now, window.inFlight);
 				}
 			};
-			const send = (startedAt: number) => {
+			const send = (startedAt: number, inFlightAtSend: number) => {
 				// The request reaches Flinks after half the client's overhead, the answer returns after the rest.
 				schedule(startedAt + setup.clientOverheadMs / 2 + jitter(), () => {
 					if (admitted >= setup.capacity) {
 						rejected++;
 						schedule(now + setup.clientOverheadMs / 2, () => {
-							inFlight--;
-							window.recordCongestion(startedAt);
+							window.release();
+							window.recordCongestion({
+								startedAt,
+								inFlightAtSend,
+								retryAfterMs: setup.retryAfterMs,
+							});
 							schedule(now + setup.retryAfterMs, () => {
 								waiting++;
+								window.addBacklog(1);
 								startMore();
 							});
 							startMore();
@@ -96,9 +105,9 @@ export function simulateWindows(setup: SimulationSetup): SimulationResult {
 					schedule(now + setup.serviceMs, () => {
 						admitted--;
 						schedule(now + setup.clientOverheadMs / 2, () => {
-							inFlight--;
+							window.release();
 							done++;
-							window.recordClean(now - startedAt);
+							window.recordClean(now - startedAt, inFlightAtSend);
 							if (done === setup.itemsPerClient) {
 								clientFinishedAtMs[client] = now;
 								finishedAtMs = Math.max(finishedAtMs, now);

@@ -7,7 +7,9 @@ import { isRateLimitAnswer } from './problemDetails';
 import { classifyFailure, isRetryableFailure, isTransientStatus } from './failures';
 import { isRedirectStatus } from './guards';
 import { mayHaveActed, noAnswerError, unansweredCallOf } from './noAnswerErrors';
+import type { CongestionSignal } from './concurrency';
 import type { RetryBudget } from './retry';
+import { parseRetryAfter } from './retry';
 
 /** One request's outcome: an HTTP answer (any status), or the failure that left it without one. */
 export interface Attempt {
@@ -15,6 +17,8 @@ export interface Attempt {
 	failure?: NodeApiError;
 	startedAt: number;
 	durationMs: number;
+	/** The window's requests in flight when it was sent, itself included. */
+	inFlightAtSend?: number;
 }
 
 /** Connections that never reached Flinks: nothing was sent, so nothing can have happened. */
@@ -38,8 +42,8 @@ export function couldHaveActed(attempt: Attempt): boolean {
 
 /** Where the client reports what an answer says about Flinks' load (its concurrency window). */
 export interface LoadFeedback {
-	congested(requestStartedAt: number): void;
-	clean(durationMs: number): void;
+	congested(attempt: Attempt): void;
+	clean(attempt: Attempt): void;
 }
 
 /** Reports the answer's load signal; the wait before retrying, or undefined when this is final. */
@@ -55,14 +59,14 @@ export function retryDelay(
 	if (response) {
 		if (isRedirectStatus(response.statusCode)) return undefined;
 		const congested = rateLimited || isTransientStatus(response.statusCode);
-		if (congested) load.congested(attempt.startedAt);
-		else load.clean(attempt.durationMs);
+		if (congested) load.congested(attempt);
+		else load.clean(attempt);
 		// A call that must not take effect twice is resent only after a rate limit, which Flinks sends before acting.
 		const retryable = congested && (idempotent || rateLimited);
 		return retryable ? budget.nextDelay(response.retryAfter) : undefined;
 	}
 	const retryable = isRetryableFailure(classifyFailure(failure as NodeApiError));
-	if (retryable) load.congested(attempt.startedAt);
+	if (retryable) load.congested(attempt);
 	return retryable && idempotent ? budget.nextDelay() : undefined;
 }
 
@@ -122,4 +126,13 @@ export function finalAnswer(
 		idempotent: call.idempotent !== false,
 		unanswered: call.unanswered,
 	});
+}
+
+/** What an attempt that met congestion tells the window about Flinks' limit. */
+export function congestionSignal(attempt: Attempt): CongestionSignal {
+	return {
+		startedAt: attempt.startedAt,
+		inFlightAtSend: attempt.inFlightAtSend,
+		retryAfterMs: parseRetryAfter(attempt.response?.retryAfter),
+	};
 }

@@ -4,10 +4,11 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { withTokenRequestSettings } from '../../../credentials/flinksPayToken';
 import { sleepUnlessAborted } from './abort';
 import type { Attempt, LoadFeedback } from './attempt';
-import { answerOrRetry } from './attempt';
+import { answerOrRetry, congestionSignal } from './attempt';
 import type { FlinksCall, RequestPolicy } from './call';
 import { CREDENTIAL_TYPE, readFlinksCredential } from './credential';
 import { ConcurrencyWindow } from './concurrency';
+import { TokenPlace } from './places';
 import type { FlinksResponse, ItemContext } from './errors';
 import { classifyFailure } from './failures';
 import { isRateLimitAnswer } from './problemDetails';
@@ -73,6 +74,11 @@ export class FlinksClient {
 
 	get node(): INode {
 		return this.ctx.getNode();
+	}
+
+	/** Where runItems counts the items not started yet (the window weighs probing by it). */
+	get backlog(): { addBacklog(count: number): void } {
+		return this.window;
 	}
 
 	/** Item `itemIndex` failed in "Stop Workflow" mode: items after it send nothing more. */
@@ -160,19 +166,20 @@ export class FlinksClient {
 				unused: reuse,
 			});
 		let ticket = await ticketFor(unused);
+		const tokenPlace = new TokenPlace(this.window);
 		try {
 			for (;;) {
 				if (!this.maySend(item.itemIndex)) throw notSentError(this.node, item);
 				let attempt: Attempt | undefined;
 				if (ticket.exclusive && ticket.exchanges) {
-					const exchanged = await this.exchangeOwnToken(ticket, item);
+					const exchanged = await this.exchangeOwnToken(ticket, item, tokenPlace);
 					if (exchanged.ticket) {
 						ticket = exchanged.ticket;
 						continue;
 					}
 					attempt = exchanged.attempt;
 				} else {
-					attempt = await this.request(call, ticket, item);
+					attempt = await this.request(call, ticket, item, tokenPlace);
 				}
 				if (!attempt) {
 					// The token went bad while this request waited for a place: take the next one.
@@ -183,7 +190,7 @@ export class FlinksClient {
 				budget.countAttempt();
 				const exchangeAgainInMs = this.tokens.afterRequest(ticket, attempt, budget, item);
 				if (exchangeAgainInMs === undefined) return { ticket, attempt };
-				this.recordCongestion(attempt.startedAt);
+				this.recordCongestion(attempt);
 				await this.backOff(exchangeAgainInMs, item);
 				ticket = await this.tokens.beforeRetry(ticket, item);
 			}
@@ -194,26 +201,30 @@ export class FlinksClient {
 		} finally {
 			// Leaving while holding the exchange (stopped, or an unexpected error): a waiter takes over.
 			this.tokens.release(ticket);
+			tokenPlace.giveBack();
 		}
 	}
 
 	/**
-	 * A call that initiates a session exchanges its own token in a place of the window (exchanges
-	 * count against it), before its call takes another place: other calls' exchanges and calls overlap.
+	 * A call that initiates a session exchanges its own token in one of the window's token places
+	 * (exchanges count against the window), kept until its call is sent: exchanges overlap the
+	 * calls, and no more tokens wait unsent than the window lets calls go.
 	 */
 	private async exchangeOwnToken(
 		ticket: TokenTicket,
 		item: ItemContext,
+		tokenPlace: TokenPlace,
 	): Promise<{ ticket?: TokenTicket; attempt: Attempt }> {
-		await this.takePlace(item, false, false);
 		try {
-			const deadline = new Deadline(this.policy.timeoutMs, this.signal);
-			const exchanged = await this.tokens.exchangeOwn(ticket, deadline, item);
-			if (exchanged.ticket) this.window.recordClean(exchanged.attempt.durationMs);
-			return exchanged;
-		} finally {
-			this.window.release();
+			await tokenPlace.take(this.signal);
+		} catch {
+			throw notSentError(this.node, item);
 		}
+		if (!this.maySend(item.itemIndex)) throw notSentError(this.node, item);
+		const deadline = new Deadline(this.policy.timeoutMs, this.signal);
+		const exchanged = await this.tokens.exchangeOwn(ticket, deadline, item);
+		if (!exchanged.ticket) tokenPlace.giveBack();
+		return exchanged;
 	}
 
 	private asItemError(error: unknown, item: ItemContext): NodeApiError | NodeOperationError {
@@ -230,13 +241,13 @@ export class FlinksClient {
 	}
 
 	private readonly load: LoadFeedback = {
-		congested: (requestStartedAt) => this.recordCongestion(requestStartedAt),
-		clean: (durationMs) => this.window.recordClean(durationMs),
+		congested: (attempt) => this.recordCongestion(attempt),
+		clean: (attempt) => this.window.recordClean(attempt.durationMs, attempt.inFlightAtSend),
 	};
 
-	private recordCongestion(requestStartedAt: number): void {
+	private recordCongestion(attempt: Attempt): void {
 		const before = this.window.limit;
-		if (!this.window.recordCongestion(requestStartedAt)) return;
+		if (!this.window.recordCongestion(congestionSignal(attempt))) return;
 		this.ctx.logger.debug(
 			`Flinks Session: Flinks signalled congestion; at most ${this.window.limit} requests at once now (was ${before})`,
 			{ inFlight: this.window.inFlight },
@@ -261,15 +272,16 @@ export class FlinksClient {
 		item: ItemContext,
 		judgeFreedAnswer: boolean,
 		holdsOwnToken: boolean,
-	): Promise<void> {
+	): Promise<number> {
+		let inFlight: number;
 		try {
-			// A call holding its own token goes before new exchanges: few tokens wait unused.
-			await this.window.acquire(this.signal, holdsOwnToken);
+			// A call holding its own token goes before the others: few tokens wait unused.
+			inFlight = await this.window.acquire(this.signal, holdsOwnToken);
 			if (judgeFreedAnswer) await sleep(0);
 		} catch {
 			throw notSentError(this.node, item);
 		}
-		if (this.maySend(item.itemIndex)) return;
+		if (this.maySend(item.itemIndex)) return inFlight;
 		this.window.release();
 		throw notSentError(this.node, item);
 	}
@@ -282,8 +294,15 @@ export class FlinksClient {
 		call: FlinksCall,
 		ticket: TokenTicket,
 		item: ItemContext,
+		tokenPlace: TokenPlace,
 	): Promise<Attempt | undefined> {
-		await this.takePlace(item, call.idempotent === false, ticket.exclusive === true);
+		const inFlightAtSend = await this.takePlace(
+			item,
+			call.idempotent === false,
+			ticket.exclusive === true,
+		);
+		// The call is on its way: its token no longer waits, so another create may exchange one.
+		tokenPlace.giveBack();
 		if (!this.tokens.isCurrent(ticket)) {
 			this.window.release();
 			return undefined;
@@ -297,10 +316,11 @@ export class FlinksClient {
 				})
 			: ticket.credentials;
 		try {
-			return await sendThroughN8n(this.ctx, deadline, {
+			const attempt = await sendThroughN8n(this.ctx, deadline, {
 				request: flinksRequest(call, this.baseUrl, this.headers, this.policy.timeoutMs),
 				credentials: { ...this.credentialsRef, type: CREDENTIAL_TYPE, data: credentials },
 			});
+			return { ...attempt, inFlightAtSend };
 		} finally {
 			this.window.release();
 		}

@@ -1,14 +1,27 @@
-import { ManualExecutionCancelledError } from 'n8n-workflow';
+import { Places } from './places';
 
-import { untilAborted } from './abort';
+/** What a congestion signal (a 429, a 5xx, a lost answer) says about where Flinks' limit is. */
+export interface CongestionSignal {
+	/** When the congested request was sent. */
+	startedAt: number;
+	/** This window's requests in flight when it was sent, itself included. */
+	inFlightAtSend?: number;
+	/** The wait Flinks asked for (Retry-After), in ms. */
+	retryAfterMs?: number;
+}
 
 /**
- * How many requests may be in flight, and who waits for a place. Fixed, or adaptive: grows by about
- * one per window of clean answers and shrinks to 70 % on 429/5xx/network failure, once per round
- * trip; like CUBIC it remembers where congestion began, regrows quickly to just below that point
- * and holds there, probing above it again after a while, less often each time the probe meets the
- * same limit, but never so rarely that one n8n instance cannot take back room another one has left. An adaptive window is shared by every execution that talks to the same Flinks instance
- * with the same credential in this n8n instance (see sharedState.ts).
+ * How many requests may be in flight, and who waits for a place. Fixed, or adaptive: until the
+ * first congestion it doubles per round trip (TCP's slow start), growing only while it is full;
+ * on 429/5xx/network failure it shrinks to 70 % of where the congested request met the limit,
+ * once per round trip. Like CUBIC it remembers where congestion began, regrows quickly to just
+ * below that point and holds there, probing above it again after a while: less often each time
+ * the probe meets the same limit, and not at all when less work is left than two of Flinks'
+ * Retry-After waits (the item that meets the limit sits one out), but never so rarely that one n8n
+ * instance cannot take back room another one has left. An adaptive window is shared by every execution that talks to
+ * the same Flinks instance with the same credential in this n8n instance (see sharedState.ts).
+ * Creates' own token exchanges have their own places, as many as the window's: a token in hand
+ * keeps its place until its create is sent, so exchanges overlap the creates without outrunning them.
  */
 export class ConcurrencyWindow {
 	static readonly ADAPTIVE_START = 4;
@@ -27,10 +40,25 @@ export class ConcurrencyWindow {
 	 */
 	static readonly MAX_HOLD_WINDOWS = 32;
 
+	/** A probe that meets the limit costs its item one Retry-After wait: hold at least this many of them. */
+	static readonly HOLD_RETRY_AFTERS = 2;
+
 	/** After this long with nothing in flight the window restarts low, as TCP's does after idle. */
 	static readonly IDLE_RESTART_MS = 60_000;
 
 	private window: number;
+
+	/** Doubling per round trip until Flinks first signals congestion. */
+	private slowStart: boolean;
+
+	/** The most requests in flight at the sending of one answered cleanly during slow start. */
+	private cleanInFlightPeak = 0;
+
+	/** The window when slow start ended, while that congestion episode lasts. */
+	private slowStartEndedAt: number | undefined;
+
+	/** Items of the executions sharing this window that have not started yet. */
+	private backlog = 0;
 
 	/**
 	 * Congestion signals from requests sent before the last decrease, or within one round trip
@@ -41,7 +69,7 @@ export class ConcurrencyWindow {
 	/** Smoothed duration of a clean request (RFC 6298's SRTT), in ms. */
 	private smoothedRoundTripMs: number | undefined;
 
-	/** The window when congestion last began (CUBIC's W_max); undefined until the first episode. */
+	/** Where congestion last began (CUBIC's W_max); undefined until the first episode. */
 	private congestedWindow: number | undefined;
 
 	private holdWindows = ConcurrencyWindow.HOLD_WINDOWS;
@@ -49,16 +77,21 @@ export class ConcurrencyWindow {
 	/** Clean answers since the window came back up to just below congestedWindow. */
 	private cleanAtPlateau = 0;
 
-	private running = 0;
+	/** The last Retry-After Flinks sent with a congestion signal, in ms. */
+	private retryAfterMs = 0;
+
+	/** Calls on the wire. */
+	private readonly calls = new Places(() => this.limit);
+
+	/** Creates' own tokens being exchanged, or obtained and not yet sent with their create. */
+	private readonly ownTokens = new Places(() => this.limit);
 
 	/** When the last item in flight finished, while none is. */
 	private idleSince: number | undefined;
 
-	/** Waiters in arrival order, those with `urgent` places before the others. */
-	private readonly waiting: Array<{ admit: () => void; urgent: boolean }> = [];
-
 	constructor(private readonly fixed?: number) {
 		this.window = fixed ?? ConcurrencyWindow.ADAPTIVE_START;
+		this.slowStart = fixed === undefined;
 	}
 
 	get limit(): number {
@@ -71,77 +104,106 @@ export class ConcurrencyWindow {
 
 	/** Requests in flight now. */
 	get inFlight(): number {
-		return this.running;
+		return this.calls.inUse;
 	}
 
 	/**
 	 * Waits for a place in the window (in arrival order; an `urgent` call, one holding a token
-	 * that only it may use, before the others); call release() when the answer is in.
+	 * that only it may use, before the others); call release() when the answer is in. Resolves
+	 * with the number of requests in flight, this one included.
 	 */
-	async acquire(signal?: AbortSignal, urgent = false): Promise<void> {
+	async acquire(signal?: AbortSignal, urgent = false): Promise<number> {
 		this.restartAfterIdle();
-		if (this.running < this.limit && this.waiting.length === 0) {
-			this.running++;
-			return;
-		}
-		let admit!: () => void;
-		const admitted = new Promise<void>((resolve) => (admit = resolve));
-		const waiter = { admit, urgent };
-		const firstNotUrgent = urgent ? this.waiting.findIndex((other) => !other.urgent) : -1;
-		if (firstNotUrgent === -1) this.waiting.push(waiter);
-		else this.waiting.splice(firstNotUrgent, 0, waiter);
-		const stillWanted = await untilAborted(admitted, signal).then(
-			() => true,
-			() => false,
-		);
-		if (stillWanted) return;
-		const index = this.waiting.indexOf(waiter);
-		// Admitted in the same tick as the abort: give the place back.
-		if (index === -1) this.release();
-		else this.waiting.splice(index, 1);
-		throw new ManualExecutionCancelledError('');
+		return await this.calls.take(signal, urgent);
 	}
 
 	release(): void {
-		this.running--;
-		this.admitWaiting();
-		if (this.running === 0) this.idleSince = Date.now();
+		this.calls.giveBack();
+		if (this.calls.inUse === 0) this.idleSince = Date.now();
+	}
+
+	/** A place for a create's own token exchange, kept until the create is sent (or gives up). */
+	async acquireTokenPlace(signal?: AbortSignal): Promise<number> {
+		return await this.ownTokens.take(signal);
+	}
+
+	releaseTokenPlace(): void {
+		this.ownTokens.giveBack();
+	}
+
+	/** `count` more items (negative: fewer) will ask for places: what probing above the limit weighs. */
+	addBacklog(count: number): void {
+		this.backlog = Math.max(0, this.backlog + count);
+	}
+
+	/** Calls on the wire or waiting for a place, and creates exchanging a token for one. */
+	private get demand(): number {
+		return this.calls.inUse + this.calls.queued + this.ownTokens.inUse + this.ownTokens.queued;
 	}
 
 	/** A request answered without congestion, after `durationMs` on the wire. */
-	recordClean(durationMs?: number): void {
+	recordClean(durationMs?: number, inFlightAtSend?: number): void {
 		if (!this.adaptive) return;
+		if (this.slowStart && inFlightAtSend !== undefined)
+			this.cleanInFlightPeak = Math.max(this.cleanInFlightPeak, inFlightAtSend);
 		if (durationMs !== undefined) {
 			const previous = this.smoothedRoundTripMs ?? durationMs;
 			this.smoothedRoundTripMs = previous + (durationMs - previous) / 8;
 		}
-		this.grow();
-		this.admitWaiting();
+		// A window that was not full says nothing about whether a larger one would fit (RFC 7661).
+		if (this.demand + 1 >= this.limit) this.grow();
+		this.calls.admitWaiting();
+		this.ownTokens.admitWaiting();
 	}
 
-	/** Returns true when this signal began a new congestion episode (the window was halved). */
-	recordCongestion(requestStartedAt: number): boolean {
-		const episodeEnd = this.lastDecreaseAt + (this.smoothedRoundTripMs ?? 0);
-		if (!this.adaptive || requestStartedAt <= episodeEnd) return false;
-		const { HOLD_WINDOWS, MAX_HOLD_WINDOWS } = ConcurrencyWindow;
+	/** Returns true when this signal began a new congestion episode (the window was reduced). */
+	recordCongestion({ startedAt, inFlightAtSend, retryAfterMs }: CongestionSignal): boolean {
+		if (!this.adaptive) return false;
+		if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+		if (startedAt <= this.lastDecreaseAt + (this.smoothedRoundTripMs ?? 0)) {
+			// Slow start overshot by up to twice the limit: the request that met it with fewest in flight locates it.
+			if (this.slowStartEndedAt !== undefined && this.congestedWindow !== undefined)
+				this.congestedWindow = this.slowStartLimit(
+					Math.min(this.congestedWindow, inFlightAtSend ?? Infinity),
+				);
+			return false;
+		}
+		this.slowStartEndedAt = this.slowStart ? this.window : undefined;
+		// Where this request met the limit: in slow start, what was in flight when it was sent.
+		const metAt = this.slowStart ? this.slowStartLimit(inFlightAtSend ?? Infinity) : this.window;
+		const { HOLD_WINDOWS, MAX_HOLD_WINDOWS, DECREASE_FACTOR } = ConcurrencyWindow;
 		const previous = this.congestedWindow;
-		if (previous !== undefined && this.window >= previous - 1) {
+		if (previous !== undefined && metAt >= previous - 1) {
 			// The probe met the same limit again: wait longer before the next one.
 			this.holdWindows = Math.min(MAX_HOLD_WINDOWS, this.holdWindows * 2);
 		} else {
 			this.holdWindows = HOLD_WINDOWS;
 		}
-		this.congestedWindow = this.window;
+		this.slowStart = false;
+		this.congestedWindow = metAt;
 		this.cleanAtPlateau = 0;
-		this.window = Math.max(1, this.window * ConcurrencyWindow.DECREASE_FACTOR);
+		this.window = Math.max(1, metAt * DECREASE_FACTOR);
 		this.lastDecreaseAt = Date.now();
 		return true;
+	}
+
+	/**
+	 * Where slow start met the limit: what was in flight when a congested request was sent, or
+	 * one more than a clean answer had when sent if that is more (answers overtake each other);
+	 * at least half the window then, as it doubled in the last round trip without congestion.
+	 */
+	private slowStartLimit(inFlightAtSend: number): number {
+		const windowThen = this.slowStartEndedAt ?? this.window;
+		const metAt = Math.max(inFlightAtSend, this.cleanInFlightPeak + 1);
+		return Math.max(1, windowThen / 2, Math.min(windowThen, metAt));
 	}
 
 	private grow(): void {
 		const { ADAPTIVE_CEILING, HOLD_WINDOWS } = ConcurrencyWindow;
 		if (this.congestedWindow === undefined) {
-			this.window = Math.min(ADAPTIVE_CEILING, this.window + 1 / this.window);
+			// Slow start doubles per round trip; once a limit has lifted, one more per window.
+			const step = this.slowStart ? 1 : 1 / this.window;
+			this.window = Math.min(ADAPTIVE_CEILING, this.window + step);
 			return;
 		}
 		const plateau = Math.max(1, this.congestedWindow - 1);
@@ -150,7 +212,7 @@ export class ConcurrencyWindow {
 			this.window = Math.min(plateau, this.window + 1);
 			return;
 		}
-		if (++this.cleanAtPlateau < this.holdWindows * this.window) return;
+		if (++this.cleanAtPlateau < this.holdWindows * this.window || !this.probeWorthIt()) return;
 		// Held long enough: probe above the old limit, one per window again.
 		this.window = Math.min(ADAPTIVE_CEILING, this.window + 1 / this.window);
 		if (this.window >= this.congestedWindow + 1) {
@@ -161,40 +223,29 @@ export class ConcurrencyWindow {
 	}
 
 	/**
+	 * A probe that meets the limit again costs its item one Retry-After wait: worth it only while
+	 * the work left (items not started, and calls waiting for a place) takes longer than
+	 * HOLD_RETRY_AFTERS such waits at the present pace.
+	 */
+	private probeWorthIt(): boolean {
+		const roundTripMs = this.smoothedRoundTripMs;
+		if (this.retryAfterMs === 0 || roundTripMs === undefined) return true;
+		const workLeftMs = ((this.backlog + this.calls.queued) * roundTripMs) / this.window;
+		return workLeftMs > ConcurrencyWindow.HOLD_RETRY_AFTERS * this.retryAfterMs;
+	}
+
+	/**
 	 * A window learned long ago may no longer fit (another load, another limit): start again from
 	 * the adaptive start, keeping where congestion began so that regrowth up to it stays quick.
 	 */
 	private restartAfterIdle(): void {
 		const { idleSince } = this;
 		this.idleSince = undefined;
-		if (!this.adaptive || this.running > 0 || idleSince === undefined) return;
+		if (!this.adaptive || this.calls.inUse > 0 || idleSince === undefined) return;
 		if (Date.now() - idleSince < ConcurrencyWindow.IDLE_RESTART_MS) return;
 		this.window = Math.min(this.window, ConcurrencyWindow.ADAPTIVE_START);
+		this.slowStart = this.congestedWindow === undefined;
+		this.cleanInFlightPeak = 0;
 		this.cleanAtPlateau = 0;
 	}
-
-	private admitWaiting(): void {
-		while (this.running < this.limit && this.waiting.length > 0) {
-			this.running++;
-			(this.waiting.shift() as { admit: () => void }).admit();
-		}
-	}
-}
-
-/**
- * Runs task(0..count-1) in input order with at most `maxInProgress` at once. `shouldStart` is
- * asked before each start: once it says no (the execution stopped, or an earlier item failed for
- * good), no more items start. Resolves when every started task has settled; tasks settle their own items.
- */
-export async function runItems(
-	count: number,
-	maxInProgress: number,
-	task: (index: number) => Promise<void>,
-	shouldStart: (index: number) => boolean,
-): Promise<void> {
-	let next = 0;
-	const worker = async () => {
-		while (next < count && shouldStart(next)) await task(next++);
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(maxInProgress, count)) }, worker));
 }

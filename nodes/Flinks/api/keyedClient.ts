@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { scrubSecrets, scrubSecretsDeep } from '../../../credentials/secretText';
 import { sleepUnlessAborted } from './abort';
 import type { Attempt, LoadFeedback } from './attempt';
-import { answerOrRetry } from './attempt';
+import { answerOrRetry, congestionSignal } from './attempt';
 import type { FlinksCall, RequestPolicy } from './call';
 import { ConcurrencyWindow } from './concurrency';
 import type { FlinksResponse, ItemContext } from './errors';
@@ -46,6 +46,11 @@ export class KeyedFlinksClient {
 			policy.concurrency === undefined
 				? sharedStateFor(credential.id, {}, baseUrl, Date.now()).window
 				: new ConcurrencyWindow(policy.concurrency);
+	}
+
+	/** Where runItems counts the items not started yet (the window weighs probing by it). */
+	get backlog(): { addBacklog(count: number): void } {
+		return this.window;
 	}
 
 	/** How many items may be in progress at once (sending, polling, backing off). */
@@ -140,14 +145,14 @@ export class KeyedFlinksClient {
 	}
 
 	private readonly load: LoadFeedback = {
-		congested: (requestStartedAt) => {
+		congested: (attempt) => {
 			const before = this.window.limit;
-			if (!this.window.recordCongestion(requestStartedAt)) return;
+			if (!this.window.recordCongestion(congestionSignal(attempt))) return;
 			this.ctx.logger.debug(
 				`${this.product}: Flinks signalled congestion; at most ${this.window.limit} requests at once now (was ${before})`,
 			);
 		},
-		clean: (durationMs) => this.window.recordClean(durationMs),
+		clean: (attempt) => this.window.recordClean(attempt.durationMs, attempt.inFlightAtSend),
 	};
 
 	/** One HTTP request inside the window, never throwing for a failed request. */
@@ -156,17 +161,19 @@ export class KeyedFlinksClient {
 		headers: IDataObject,
 		item: ItemContext,
 	): Promise<Attempt> {
+		let inFlightAtSend: number;
 		try {
-			await this.window.acquire(this.signal);
+			inFlightAtSend = await this.window.acquire(this.signal);
 		} catch {
 			throw notSentError(this.node, item);
 		}
 		const deadline = new Deadline(this.policy.timeoutMs, this.signal);
 		try {
-			return await sendThroughN8n(this.ctx, deadline, {
+			const attempt = await sendThroughN8n(this.ctx, deadline, {
 				request: flinksRequest(call, this.baseUrl, headers, this.policy.timeoutMs),
 				credentials: this.credential,
 			});
+			return { ...attempt, inFlightAtSend };
 		} finally {
 			this.window.release();
 		}

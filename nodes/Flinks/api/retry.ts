@@ -34,7 +34,7 @@ function nextRetryDelay(
 }
 
 /** Retry-After in seconds or as an HTTP-date, in milliseconds from now. */
-function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
 	if (value === undefined || value.trim() === '') return undefined;
 	const seconds = Number(value);
 	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
