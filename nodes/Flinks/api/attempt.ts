@@ -7,7 +7,7 @@ import { isRateLimitAnswer } from './problemDetails';
 import { classifyFailure, isRetryableFailure, isTransientStatus } from './failures';
 import { isRedirectStatus } from './guards';
 import { mayHaveActed, noAnswerError, unansweredCallOf } from './noAnswerErrors';
-import type { CongestionSignal } from './concurrency';
+import type { ConcurrencyWindow, CongestionSignal } from './concurrency';
 import type { RetryBudget } from './retry';
 import { parseRetryAfter } from './retry';
 
@@ -134,5 +134,27 @@ export function congestionSignal(attempt: Attempt): CongestionSignal {
 		startedAt: attempt.startedAt,
 		inFlightAtSend: attempt.inFlightAtSend,
 		retryAfterMs: parseRetryAfter(attempt.response?.retryAfter),
+	};
+}
+
+/**
+ * What a client reports to its window: clean answers grow it, congestion shrinks it (a debug log
+ * line when that begins a new episode).
+ */
+export function windowFeedback(
+	window: ConcurrencyWindow,
+	logger: { debug(message: string, meta?: object): void },
+	product: string,
+): LoadFeedback {
+	return {
+		congested: (attempt) => {
+			const before = window.limit;
+			if (!window.recordCongestion(congestionSignal(attempt))) return;
+			logger.debug(
+				`${product}: Flinks signalled congestion; at most ${window.limit} requests at once now (was ${before})`,
+				{ inFlight: window.inFlight },
+			);
+		},
+		clean: (attempt) => window.recordClean(attempt.durationMs, attempt.inFlightAtSend),
 	};
 }

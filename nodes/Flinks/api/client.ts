@@ -1,20 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { withTokenRequestSettings } from '../../../credentials/flinksPayToken';
 import { sleepUnlessAborted } from './abort';
 import type { Attempt, LoadFeedback } from './attempt';
-import { answerOrRetry, congestionSignal } from './attempt';
+import { answerOrRetry, windowFeedback } from './attempt';
 import type { FlinksCall, RequestPolicy } from './call';
-import { CREDENTIAL_TYPE, readFlinksCredential } from './credential';
+import { readFlinksCredential } from './credential';
 import { ConcurrencyWindow } from './concurrency';
 import { TokenPlace } from './places';
 import type { FlinksResponse, ItemContext } from './errors';
 import { classifyFailure } from './failures';
 import { isRateLimitAnswer } from './problemDetails';
 import { RetryBudget } from './retry';
-import { Deadline, flinksRequest, sendThroughN8n } from './send';
 import { sharedStateFor } from './sharedState';
+import { WindowedRequests } from './windowedRequests';
 import { NotSentError, notSentError, stoppedOnTheWireError } from './noAnswerErrors';
 import type { TokenTicket } from './tokenGate';
 import { TokenSource } from './tokenSource';
@@ -32,13 +31,13 @@ export class FlinksClient {
 	 */
 	private stoppedAt = Infinity;
 
-	private readonly headers: IDataObject;
+	private readonly requests: WindowedRequests;
+
+	private readonly load: LoadFeedback;
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
-		private readonly credentialsRef: { id: string; name: string },
-		readonly baseUrl: string,
-		xClientId: string,
+		target: { baseUrl: string; credentialsRef: { id: string; name: string }; xClientId: string },
 		private readonly tokens: TokenSource,
 		private readonly window: ConcurrencyWindow,
 		/** How many items may be in progress at once (sending, waiting for the window, backing off). */
@@ -46,11 +45,14 @@ export class FlinksClient {
 		private readonly policy: RequestPolicy,
 		private readonly signal: AbortSignal | undefined,
 	) {
-		this.headers = {
-			Accept: 'application/json',
-			...(xClientId ? { 'x-client-id': xClientId } : {}),
-		};
+		this.baseUrl = target.baseUrl;
+		this.requests = new WindowedRequests(ctx, window, tokens, target, policy, signal, (index) =>
+			this.maySend(index),
+		);
+		this.load = windowFeedback(window, ctx.logger, 'Flinks Session');
 	}
+
+	readonly baseUrl: string;
 
 	/** Reads the credential once per execution and joins the state shared in this n8n instance. */
 	static async open(ctx: IExecuteFunctions, policy: RequestPolicy): Promise<FlinksClient> {
@@ -60,9 +62,7 @@ export class FlinksClient {
 		const signal = ctx.getExecutionCancelSignal();
 		return new FlinksClient(
 			ctx,
-			credentialsRef,
-			baseUrl,
-			String(credentials.xClientId ?? '').trim(),
+			{ baseUrl, credentialsRef, xClientId: String(credentials.xClientId ?? '').trim() },
 			new TokenSource(ctx, credentialsRef.id, shared.tokenGate, signal, shared.spareTokens),
 			fixed === undefined ? shared.window : new ConcurrencyWindow(fixed),
 			// Enough items to keep the window full while some wait out a retry.
@@ -172,14 +172,14 @@ export class FlinksClient {
 				if (!this.maySend(item.itemIndex)) throw notSentError(this.node, item);
 				let attempt: Attempt | undefined;
 				if (ticket.exclusive && ticket.exchanges) {
-					const exchanged = await this.exchangeOwnToken(ticket, item, tokenPlace);
+					const exchanged = await this.requests.exchangeOwnToken(ticket, item, tokenPlace);
 					if (exchanged.ticket) {
 						ticket = exchanged.ticket;
 						continue;
 					}
 					attempt = exchanged.attempt;
 				} else {
-					attempt = await this.request(call, ticket, item, tokenPlace);
+					attempt = await this.requests.request(call, ticket, item, tokenPlace);
 				}
 				if (!attempt) {
 					// The token went bad while this request waited for a place: take the next one.
@@ -190,7 +190,7 @@ export class FlinksClient {
 				budget.countAttempt();
 				const exchangeAgainInMs = this.tokens.afterRequest(ticket, attempt, budget, item);
 				if (exchangeAgainInMs === undefined) return { ticket, attempt };
-				this.recordCongestion(attempt);
+				this.load.congested(attempt);
 				await this.backOff(exchangeAgainInMs, item);
 				ticket = await this.tokens.beforeRetry(ticket, item);
 			}
@@ -203,28 +203,6 @@ export class FlinksClient {
 			this.tokens.release(ticket);
 			tokenPlace.giveBack();
 		}
-	}
-
-	/**
-	 * A call that initiates a session exchanges its own token in one of the window's token places
-	 * (exchanges count against the window), kept until its call is sent: exchanges overlap the
-	 * calls, and no more tokens wait unsent than the window lets calls go.
-	 */
-	private async exchangeOwnToken(
-		ticket: TokenTicket,
-		item: ItemContext,
-		tokenPlace: TokenPlace,
-	): Promise<{ ticket?: TokenTicket; attempt: Attempt }> {
-		try {
-			await tokenPlace.take(this.signal);
-		} catch {
-			throw notSentError(this.node, item);
-		}
-		if (!this.maySend(item.itemIndex)) throw notSentError(this.node, item);
-		const deadline = new Deadline(this.policy.timeoutMs, this.signal);
-		const exchanged = await this.tokens.exchangeOwn(ticket, deadline, item);
-		if (!exchanged.ticket) tokenPlace.giveBack();
-		return exchanged;
 	}
 
 	private asItemError(error: unknown, item: ItemContext): NodeApiError | NodeOperationError {
@@ -240,89 +218,12 @@ export class FlinksClient {
 		return stoppedOnTheWireError(this.node, call, item);
 	}
 
-	private readonly load: LoadFeedback = {
-		congested: (attempt) => this.recordCongestion(attempt),
-		clean: (attempt) => this.window.recordClean(attempt.durationMs, attempt.inFlightAtSend),
-	};
-
-	private recordCongestion(attempt: Attempt): void {
-		const before = this.window.limit;
-		if (!this.window.recordCongestion(congestionSignal(attempt))) return;
-		this.ctx.logger.debug(
-			`Flinks Session: Flinks signalled congestion; at most ${this.window.limit} requests at once now (was ${before})`,
-			{ inFlight: this.window.inFlight },
-		);
-	}
-
 	private async backOff(delayMs: number, item: ItemContext): Promise<void> {
 		try {
 			await sleepUnlessAborted(delayMs, this.signal);
 		} catch (error) {
 			if (this.aborted) throw notSentError(this.node, item);
 			throw new NodeOperationError(this.node, error as Error, { itemIndex: item.itemIndex });
-		}
-	}
-
-	/**
-	 * Waits for a place in the window; throws "not sent" when the item may no longer send. A call
-	 * that must not take effect twice first lets the answer that freed the place be judged: in
-	 * "Stop Workflow" mode, no create or decision leaves after another one failed.
-	 */
-	private async takePlace(
-		item: ItemContext,
-		judgeFreedAnswer: boolean,
-		holdsOwnToken: boolean,
-	): Promise<number> {
-		let inFlight: number;
-		try {
-			// A call holding its own token goes before the others: few tokens wait unused.
-			inFlight = await this.window.acquire(this.signal, holdsOwnToken);
-			if (judgeFreedAnswer) await sleep(0);
-		} catch {
-			throw notSentError(this.node, item);
-		}
-		if (this.maySend(item.itemIndex)) return inFlight;
-		this.window.release();
-		throw notSentError(this.node, item);
-	}
-
-	/**
-	 * One HTTP request inside the window, never throwing for a failed request. Only requests on the
-	 * wire hold a place; undefined when the ticket's token went bad while waiting for one.
-	 */
-	private async request(
-		call: FlinksCall,
-		ticket: TokenTicket,
-		item: ItemContext,
-		tokenPlace: TokenPlace,
-	): Promise<Attempt | undefined> {
-		const inFlightAtSend = await this.takePlace(
-			item,
-			call.idempotent === false,
-			ticket.exclusive === true,
-		);
-		// The call is on its way: its token no longer waits, so another create may exchange one.
-		tokenPlace.giveBack();
-		if (!this.tokens.isCurrent(ticket)) {
-			this.window.release();
-			return undefined;
-		}
-		const deadline = new Deadline(this.policy.timeoutMs, this.signal);
-		const credentials = ticket.exchanges
-			? withTokenRequestSettings(ticket.credentials, {
-					timeoutMs: this.policy.timeoutMs,
-					abortSignal: deadline.signal,
-					credentialUnchanged: async () => await this.tokens.credentialUnchanged(),
-				})
-			: ticket.credentials;
-		try {
-			const attempt = await sendThroughN8n(this.ctx, deadline, {
-				request: flinksRequest(call, this.baseUrl, this.headers, this.policy.timeoutMs),
-				credentials: { ...this.credentialsRef, type: CREDENTIAL_TYPE, data: credentials },
-			});
-			return { ...attempt, inFlightAtSend };
-		} finally {
-			this.window.release();
 		}
 	}
 }

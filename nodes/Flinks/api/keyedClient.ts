@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { scrubSecrets, scrubSecretsDeep } from '../../../credentials/secretText';
 import { sleepUnlessAborted } from './abort';
 import type { Attempt, LoadFeedback } from './attempt';
-import { answerOrRetry, congestionSignal } from './attempt';
+import { answerOrRetry, windowFeedback } from './attempt';
 import type { FlinksCall, RequestPolicy } from './call';
 import { ConcurrencyWindow } from './concurrency';
 import type { FlinksResponse, ItemContext } from './errors';
@@ -33,19 +33,22 @@ export class KeyedFlinksClient {
 
 	private readonly window: ConcurrencyWindow;
 
+	private readonly load: LoadFeedback;
+
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly credential: ICredentialsDecrypted,
 		readonly baseUrl: string,
 		private readonly policy: RequestPolicy,
 		/** A name for log lines: "Flinks Connect". */
-		private readonly product: string,
+		product: string,
 	) {
 		this.signal = ctx.getExecutionCancelSignal();
 		this.window =
 			policy.concurrency === undefined
 				? sharedStateFor(credential.id, {}, baseUrl, Date.now()).window
 				: new ConcurrencyWindow(policy.concurrency);
+		this.load = windowFeedback(this.window, ctx.logger, product);
 	}
 
 	/** Where runItems counts the items not started yet (the window weighs probing by it). */
@@ -144,16 +147,6 @@ export class KeyedFlinksClient {
 		}
 	}
 
-	private readonly load: LoadFeedback = {
-		congested: (attempt) => {
-			const before = this.window.limit;
-			if (!this.window.recordCongestion(congestionSignal(attempt))) return;
-			this.ctx.logger.debug(
-				`${this.product}: Flinks signalled congestion; at most ${this.window.limit} requests at once now (was ${before})`,
-			);
-		},
-		clean: (attempt) => this.window.recordClean(attempt.durationMs, attempt.inFlightAtSend),
-	};
 
 	/** One HTTP request inside the window, never throwing for a failed request. */
 	private async request(

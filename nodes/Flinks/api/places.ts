@@ -65,10 +65,12 @@ export class TokenPlace {
 		},
 	) {}
 
-	async take(signal?: AbortSignal): Promise<void> {
-		if (this.held) return;
-		await this.window.acquireTokenPlace(signal);
+	/** Resolves with the token places in use, this one included (what the exchange meets at Flinks). */
+	async take(signal?: AbortSignal): Promise<number | undefined> {
+		if (this.held) return undefined;
+		const inUse = await this.window.acquireTokenPlace(signal);
 		this.held = true;
+		return inUse;
 	}
 
 	giveBack(): void {
