@@ -34,7 +34,7 @@ import type { BulkRow, BulkRun } from './bench/bulk-rows';
 import { bulkRuns, bulkTable, cpuFloorOf, ratioToLimit, runBulkRow } from './bench/bulk-rows';
 import type { RecordedRun } from './bench/timeline';
 import type { CpuFloor } from './bench/timeline-report';
-import { fixedWindowReport, timelineReport } from './bench/timeline-report';
+import { cpuFloor, fixedWindowReport, timelineReport } from './bench/timeline-report';
 
 // tsx resolves the extensionless 'FlinksSession.node' to FlinksSession.node.json (the codex) first.
 const { FlinksSession } =
@@ -183,8 +183,10 @@ class Bench {
 
 	/** The same cancels at 0 ms and no limit: n8n's own cost per request (the CPU floor). */
 	async cancelsFloor(): Promise<CpuFloor> {
-		const floor = await this.sample('flinksSession', ITEMS);
-		return { nodeMs: floor.wallMs, requests: floor.requests };
+		return await cpuFloor(async () => {
+			const floor = await this.sample('flinksSession', ITEMS);
+			return { nodeMs: floor.wallMs, requests: floor.requests };
+		});
 	}
 
 	/** JIT and module warm-up for the three node types, untimed, before run 1. */
@@ -230,11 +232,11 @@ class Bench {
 				`  ${row.run}: ${(row.wallMs / 1000).toFixed(2)} s (× ${ratioToLimit(row)}), peak ${row.peakInFlight} in flight`,
 			);
 			if (hasTimeline(spec) && row.physicalMs !== undefined) {
-				const floor = await runBulkRow(this.engine, cpuFloorOf(spec), Bench.credentialsFor);
-				const lines = timelineReport(row.recorded, row.physicalMs, {
-					nodeMs: floor.wallMs,
-					requests: floor.recorded.requests.length,
+				const floor = await cpuFloor(async () => {
+					const run = await runBulkRow(this.engine, cpuFloorOf(spec), Bench.credentialsFor);
+					return { nodeMs: run.wallMs, requests: run.recorded.requests.length };
 				});
+				const lines = timelineReport(row.recorded, row.physicalMs, floor);
 				for (const line of lines) log(line);
 			}
 			rows.push(row);

@@ -1,6 +1,6 @@
 import { breakdown, retryAfterWaits } from '../scripts/bench/time-breakdown';
 import type { RecordedRun } from '../scripts/bench/timeline';
-import { buckets, occupancy } from '../scripts/bench/timeline';
+import { buckets, idleMs, occupancy } from '../scripts/bench/timeline';
 import type { RecordedRequest } from './helpers/fake-flinks-server';
 
 function request(
@@ -76,6 +76,13 @@ describe('the bench timeline (scripts/bench/timeline.ts, time-breakdown.ts)', ()
 		expect(result.empty.ramp).toBe(0);
 	});
 
+	it('finds the time with nothing at all open at the server', () => {
+		const run = handMadeRun(false);
+
+		expect(idleMs(run, { from: 0, to: 100 })).toBe(5);
+		expect(idleMs(run, { from: 0, to: 90 })).toBe(0);
+	});
+
 	it('measures the wait between a 429 and the same call sent again', () => {
 		expect(retryAfterWaits(handMadeRun(false))).toEqual({
 			items: 1,
@@ -86,8 +93,8 @@ describe('the bench timeline (scripts/bench/timeline.ts, time-breakdown.ts)', ()
 
 	it('cuts the run into buckets: mean places held, 2xx when answered, 429s and exchanges when they arrived', () => {
 		expect(buckets(handMadeRun(false), 2)).toEqual([
-			{ from: 0, meanHeld: 1.7, answered2xx: 1, turnedAway: 1, exchanges: 1 },
-			{ from: 50, meanHeld: 1.2, answered2xx: 3, turnedAway: 0, exchanges: 0 },
+			{ from: 0, meanHeld: 1.7, meanExchanges: 0.1, answered2xx: 1, turnedAway: 1, exchanges: 1 },
+			{ from: 50, meanHeld: 1.2, meanExchanges: 0, answered2xx: 3, turnedAway: 0, exchanges: 0 },
 		]);
 	});
 });

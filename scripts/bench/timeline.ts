@@ -52,10 +52,16 @@ export const clamp = (run: RecordedRun, ms: number) =>
 
 /** Places held over the run, as stretches of constant count. */
 export function occupancy(run: RecordedRun): Segment[] {
+	return openOver(run, admitted(run));
+}
+
+/** How many of `requests` were open at the server (arrived, not yet answered) over the run. */
+export function openOver(run: RecordedRun, requests: RecordedRequest[]): Segment[] {
 	const changes = new Map<number, number>();
-	for (const request of admitted(run)) {
+	for (const request of requests) {
+		if (request.answeredAt === undefined) continue;
 		const from = clamp(run, request.at);
-		const to = clamp(run, request.answeredAt as number);
+		const to = clamp(run, request.answeredAt);
 		if (to <= from) continue;
 		changes.set(from, (changes.get(from) ?? 0) + 1);
 		changes.set(to, (changes.get(to) ?? 0) - 1);
@@ -82,6 +88,16 @@ export function emptyBetween(segments: Segment[], limit: number, { from, to }: I
 	return empty;
 }
 
+/** Time in `within` with nothing at all open at the server: no call, no exchange, not even a 429. */
+export function idleMs(run: RecordedRun, within: Interval): number {
+	return openOver(run, [...run.requests])
+		.filter((segment) => segment.held === 0)
+		.reduce(
+			(sum, s) => sum + Math.max(0, Math.min(within.to, s.to) - Math.max(within.from, s.from)),
+			0,
+		);
+}
+
 /** Sorted, non-overlapping intervals covering the same time. */
 export function merged(intervals: Interval[]): Interval[] {
 	const result: Interval[] = [];
@@ -106,6 +122,8 @@ export interface Bucket {
 	from: number;
 	/** Mean places held over the bucket. */
 	meanHeld: number;
+	/** Mean token exchanges open at the server over the bucket (whether or not they hold places). */
+	meanExchanges: number;
 	answered2xx: number;
 	turnedAway: number;
 	exchanges: number;
@@ -113,7 +131,8 @@ export interface Bucket {
 
 /** The run cut into `count` equal buckets: 2xx counted when answered, 429s and exchanges when they arrived. */
 export function buckets(run: RecordedRun, count: number): Bucket[] {
-	const segments = occupancy(run);
+	const held = occupancy(run);
+	const exchanging = openOver(run, run.requests.filter(isExchange));
 	const width = (run.endMs - run.startMs) / count;
 	const inBucket = (ms: number, index: number) => {
 		const bucket = Math.min(count - 1, Math.floor((ms - run.startMs) / width));
@@ -122,14 +141,16 @@ export function buckets(run: RecordedRun, count: number): Bucket[] {
 	return Array.from({ length: count }, (_, index) => {
 		const from = run.startMs + index * width;
 		const to = from + width;
-		const heldMs = segments.reduce(
-			(sum, s) => sum + Math.max(0, Math.min(to, s.to) - Math.max(from, s.from)) * s.held,
-			0,
-		);
+		const mean = (segments: Segment[]) =>
+			segments.reduce(
+				(sum, s) => sum + Math.max(0, Math.min(to, s.to) - Math.max(from, s.from)) * s.held,
+				0,
+			) / width;
 		const counted = run.requests.filter((request) => !isExchange(request));
 		return {
 			from,
-			meanHeld: heldMs / width,
+			meanHeld: mean(held),
+			meanExchanges: mean(exchanging),
 			answered2xx: counted.filter(
 				(r) => r.status >= 200 && r.status < 300 && inBucket(r.answeredAt ?? -1, index),
 			).length,
