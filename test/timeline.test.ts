@@ -1,6 +1,6 @@
 import { breakdown, retryAfterWaits } from '../scripts/bench/time-breakdown';
 import type { RecordedRun } from '../scripts/bench/timeline';
-import { buckets, idleMs, occupancy } from '../scripts/bench/timeline';
+import { buckets, idleMs, occupancy, timeByPlacesHeld } from '../scripts/bench/timeline';
 import type { RecordedRequest } from './helpers/fake-flinks-server';
 
 function request(
@@ -74,6 +74,13 @@ describe('the bench timeline (scripts/bench/timeline.ts, time-breakdown.ts)', ()
 		expect(result.answered2xx).toBe(150);
 		expect(result.phases.firstFull).toBe(0);
 		expect(result.empty.ramp).toBe(0);
+	});
+
+	it('shares the run time out by how many places were held', () => {
+		const shares = timeByPlacesHeld(handMadeRun(false));
+
+		expect(shares).toHaveLength(3);
+		[0.05, 0.45, 0.5].forEach((share, held) => expect(shares[held]).toBeCloseTo(share, 10));
 	});
 
 	it('finds the time with nothing at all open at the server', () => {

@@ -5,7 +5,15 @@
 import type { Interval, RecordedRun } from './timeline';
 import type { Breakdown } from './time-breakdown';
 import { breakdown, retryAfterWaits } from './time-breakdown';
-import { buckets, coveredMs, emptyBetween, idleMs, merged, occupancy } from './timeline';
+import {
+	buckets,
+	coveredMs,
+	emptyBetween,
+	idleMs,
+	merged,
+	occupancy,
+	timeByPlacesHeld,
+} from './timeline';
 
 /** The same operation, same items, same engine, 0 ms latency and no limit. */
 export interface CpuFloor {
@@ -104,6 +112,12 @@ function breakdownLines(run: RecordedRun, result: Breakdown, physicalMs: number)
 	const idle = (from: number, to: number) => seconds(idleMs(run, { from, to }));
 	lines.push(
 		`      nothing at all open at the server (no call, no exchange): ${idle(run.startMs, run.endMs)}; in the ramp ${idle(run.startMs, firstFull)}, between ${idle(firstFull, lastFull)}, in the tail ${idle(lastFull, run.endMs)}`,
+	);
+	const shares = timeByPlacesHeld(run).map(
+		(share, held) => `${held}: ${(100 * share).toFixed(0)} %`,
+	);
+	lines.push(
+		`      share of the node time with 0 … ${run.limit} places held: ${shares.join(', ')}`,
 	);
 	if (result.unanswered > 0)
 		lines.push(`      never answered (not in the sums): ${result.unanswered}`);

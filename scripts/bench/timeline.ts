@@ -98,6 +98,16 @@ export function idleMs(run: RecordedRun, within: Interval): number {
 		);
 }
 
+/** Share of the run's time spent with 0, 1, … `limit` places held (index = places held). */
+export function timeByPlacesHeld(run: RecordedRun): number[] {
+	const shares = Array.from({ length: run.limit + 1 }, () => 0);
+	for (const segment of occupancy(run)) {
+		const level = Math.min(run.limit, segment.held);
+		shares[level] += (segment.to - segment.from) / (run.endMs - run.startMs);
+	}
+	return shares;
+}
+
 /** Sorted, non-overlapping intervals covering the same time. */
 export function merged(intervals: Interval[]): Interval[] {
 	const result: Interval[] = [];
