@@ -32,6 +32,7 @@ import { runConnectBench } from './bench/connect';
 import { runPerItemBench } from './bench/per-item';
 import type { BulkRow, BulkRun } from './bench/bulk-rows';
 import { bulkRuns, bulkTable, cpuFloorOf, ratioToLimit, runBulkRow } from './bench/bulk-rows';
+import { cancelsAgainstSeparateFake } from './bench/separate-fake';
 import type { RecordedRun } from './bench/timeline';
 import type { CpuFloor } from './bench/timeline-report';
 import { cpuFloor, fixedWindowReport, timelineReport } from './bench/timeline-report';
@@ -185,8 +186,14 @@ class Bench {
 	async cancelsFloor(): Promise<CpuFloor> {
 		return await cpuFloor(async () => {
 			const floor = await this.sample('flinksSession', ITEMS);
-			return { nodeMs: floor.wallMs, requests: floor.requests };
+			return { nodeMs: floor.wallMs, requests: floor.requests, fakeInProcess: true };
 		});
+	}
+
+	/** Runs 1 and 2 again with the fake in a process of its own (scripts/bench/separate-fake.ts). */
+	async separateFakeRuns(): Promise<void> {
+		const setup = { items: ITEMS, latencyMs: LATENCY_MS, limit: SERVER_LIMIT };
+		for (const line of await cancelsAgainstSeparateFake(this.engine, setup)) log(line);
 	}
 
 	/** JIT and module warm-up for the three node types, untimed, before run 1. */
@@ -234,7 +241,11 @@ class Bench {
 			if (hasTimeline(spec) && row.physicalMs !== undefined) {
 				const floor = await cpuFloor(async () => {
 					const run = await runBulkRow(this.engine, cpuFloorOf(spec), Bench.credentialsFor);
-					return { nodeMs: run.wallMs, requests: run.recorded.requests.length };
+					return {
+						nodeMs: run.wallMs,
+						requests: run.recorded.requests.length,
+						fakeInProcess: true,
+					};
 				});
 				const lines = timelineReport(row.recorded, row.physicalMs, floor);
 				for (const line of lines) log(line);
@@ -524,6 +535,7 @@ async function timelineBench(): Promise<void> {
 		await bench.warmUp();
 		await cancelRowsWithTimeline(bench);
 		await bench.bulkRows(bulkRuns().filter(hasTimeline));
+		await bench.separateFakeRuns();
 		log(`Load average at the end: ${loadAverage()}`);
 	} finally {
 		await bench.stop();

@@ -20,6 +20,8 @@ export interface CpuFloor {
 	nodeMs: number;
 	/** Requests the server received in that run (exchanges included). */
 	requests: number;
+	/** Whether the fake server ran on n8n's thread (its handling is then part of the cost). */
+	fakeInProcess: boolean;
 }
 
 /** The floor is the least disturbed of two runs (the first may also pay for JIT warm-up). */
@@ -160,7 +162,7 @@ function cpuFloorLines(
 	const nodeMs = run.endMs - run.startMs;
 	const busyMs = perRequest * requests;
 	return [
-		`    n8n's own cost per request (CPU floor: same operation and items, 0 ms, no limit, faster of 2 runs): ${seconds(floor.nodeMs)} ÷ ${floor.requests} requests = ${perRequest.toFixed(2)} ms (the fake server runs in the same process: its handling is included)`,
+		`    n8n's own cost per request (CPU floor: same operation and items, 0 ms, no limit, faster of 2 runs): ${seconds(floor.nodeMs)} ÷ ${floor.requests} requests = ${perRequest.toFixed(2)} ms (${floor.fakeInProcess ? 'the fake server runs in the same process: its handling is included' : 'the fake server runs in a process of its own'})`,
 		`      × ${requests} requests of this run = ${seconds(busyMs)} of the one JS thread: ${percent(busyMs, nodeMs)} of this run's node time, ${percent(busyMs, physicalMs)} of the physical limit (the thread's share of the time a run at the limit would need)`,
 		`      one such cost per request between answer and next send would leave ${thousands(busyMs)} place-ms empty (${percent(busyMs, result.placeMs)}); measured empty in steady state ${thousands(result.empty.steadyState)} (${percent(result.empty.steadyState, result.placeMs)})`,
 	];
