@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test and tooling code runs in plain Node, never inside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and tooling code runs in plain Node, never inside n8n */
 /**
  * The fake Flinks in a process of its own, driven over IPC (separate-fake.ts): a bench run then
  * measures n8n without the fake's work on n8n's one JS thread, and the server's clock (`at`,

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test and tooling code runs in plain Node, never inside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- test and tooling code runs in plain Node, never inside n8n; it forks the fake Flinks into a process of its own */
 /**
  * Drives the fake Flinks running in a process of its own (fake-server-process.ts): with the fake on
  * n8n's thread, n8n's callbacks and the fake's share one JS thread and the server's clock waits for
