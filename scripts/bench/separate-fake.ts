@@ -13,6 +13,8 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import type { RecordedRequest } from '../../test/helpers/fake-flinks-server';
 import { cancelParameters } from '../../test/helpers/flinks-test-bed';
 import type { N8nEngine } from '../../test/helpers/n8n-engine';
+import type { ConnectionWaits } from './connections';
+import { connectionLine, watchConnections } from './connections';
 import type { RecordedRun } from './timeline';
 import { cpuFloor, fixedWindowReport, timelineReport } from './timeline-report';
 import type { FakeRequest } from './fake-server-process';
@@ -114,13 +116,20 @@ export async function cancelsAgainstSeparateFake(
 			['1. Flinks Session, default options', {}, undefined],
 			['2. Flinks Session, concurrency 10', { concurrency: 10 }, 10],
 		] as const) {
-			const { recorded, failed } = await runCancels(engine, fake, setup, options, true);
+			const { recorded, failed, connections } = await runCancels(
+				engine,
+				fake,
+				setup,
+				options,
+				true,
+			);
 			const rejected = recorded.requests.filter((request) => request.status === 429).length;
 			lines.push(
 				`  ${run}, fake in its own process: ${((recorded.endMs - recorded.startMs) / 1000).toFixed(2)} s, failed ${failed}, 429s ${rejected}`,
 				...(window === undefined
 					? timelineReport(recorded, physicalMs, floor)
 					: fixedWindowReport(recorded, physicalMs, window)),
+				connectionLine(connections, recorded.requests.length),
 			);
 		}
 	} finally {
@@ -135,10 +144,11 @@ async function runCancels(
 	{ items, latencyMs, limit }: CancelsSetup,
 	options: IDataObject,
 	limited: boolean,
-): Promise<{ recorded: RecordedRun; failed: number }> {
+): Promise<{ recorded: RecordedRun; failed: number; connections: ConnectionWaits }> {
 	const sessions = (await fake.addSessions(items)).map((sessionId) => ({ sessionId }));
 	await fake.prepare(limited ? latencyMs : 0, limited ? limit : null);
 	engine.replaceStoredCredentials(fake.credentials);
+	const stopWatching = watchConnections();
 	const startMs = fake.now;
 	const result = await engine.run({
 		items: sessions,
@@ -146,9 +156,11 @@ async function runCancels(
 		onError: 'continueRegularOutput',
 	});
 	const endMs = fake.now;
+	const connections = stopWatching();
 	const requests = await fake.requests();
 	return {
 		recorded: { requests, startMs, endMs, limit, exchangesHoldPlaces: true },
 		failed: result.items.filter((item) => item.json.error !== undefined).length,
+		connections,
 	};
 }
