@@ -30,8 +30,12 @@ import { BaselineCancel } from './bench/baseline-node';
 import { EXCHANGE_PATH, median } from './bench/bench-support';
 import { runConnectBench } from './bench/connect';
 import { runPerItemBench } from './bench/per-item';
-import type { BulkRow } from './bench/bulk-rows';
-import { bulkRuns, bulkTable, ratioToLimit, runBulkRow } from './bench/bulk-rows';
+import type { BulkRow, BulkRun } from './bench/bulk-rows';
+import { bulkRuns, bulkTable, cpuFloorOf, ratioToLimit, runBulkRow } from './bench/bulk-rows';
+import { cancelsAgainstSeparateFake } from './bench/separate-fake';
+import type { RecordedRun } from './bench/timeline';
+import type { CpuFloor } from './bench/timeline-report';
+import { cpuFloor, fixedWindowReport, timelineReport } from './bench/timeline-report';
 
 // tsx resolves the extensionless 'FlinksSession.node' to FlinksSession.node.json (the codex) first.
 const { FlinksSession } =
@@ -53,6 +57,8 @@ interface Row {
 	exchanges: number;
 	rejected: number;
 	extra?: string;
+	/** The server's request log of the run, for its timeline. */
+	recorded?: RecordedRun;
 }
 
 function log(line: string): void {
@@ -138,6 +144,7 @@ class Bench {
 	): Promise<Row> {
 		const items = this.sessionItems(ITEMS);
 		this.prepare(LATENCY_MS, SERVER_LIMIT);
+		const startMs = this.server.now;
 		const started = performance.now();
 		const result = await this.engine.run({
 			items,
@@ -147,6 +154,7 @@ class Bench {
 			onError: 'continueRegularOutput',
 		});
 		const wallMs = performance.now() - started;
+		const endMs = this.server.now;
 		const cancelled = items.filter(
 			({ sessionId }) => this.server.session(sessionId as string)?.status === 'Cancelled',
 		).length;
@@ -158,6 +166,13 @@ class Bench {
 			exchanges: exchangesBefore + this.server.count({ path: EXCHANGE_PATH }),
 			rejected: this.server.requests.filter((request) => request.status === 429).length,
 			extra: result.error ? `node failed: ${result.error.message}` : undefined,
+			recorded: {
+				requests: [...this.server.requests],
+				startMs,
+				endMs,
+				limit: SERVER_LIMIT,
+				exchangesHoldPlaces: true,
+			},
 		};
 		this.rows.push(row);
 		return row;
@@ -165,6 +180,20 @@ class Bench {
 
 	async flinks(run: string, options: IDataObject): Promise<Row> {
 		return await this.measure(run, 'flinksSession', () => cancelParameters(options));
+	}
+
+	/** The same cancels at 0 ms and no limit: n8n's own cost per request (the CPU floor). */
+	async cancelsFloor(): Promise<CpuFloor> {
+		return await cpuFloor(async () => {
+			const floor = await this.sample('flinksSession', ITEMS);
+			return { nodeMs: floor.wallMs, requests: floor.requests, fakeInProcess: true };
+		});
+	}
+
+	/** Runs 1 and 2 again with the fake in a process of its own (scripts/bench/separate-fake.ts). */
+	async separateFakeRuns(): Promise<void> {
+		const setup = { items: ITEMS, latencyMs: LATENCY_MS, limit: SERVER_LIMIT };
+		for (const line of await cancelsAgainstSeparateFake(this.engine, setup)) log(line);
 	}
 
 	/** JIT and module warm-up for the three node types, untimed, before run 1. */
@@ -201,14 +230,26 @@ class Bench {
 		return await this.measure(run, 'httpRequest', () => parameters, 1);
 	}
 
-	/** The month-end rows, each on a fresh server of its own. */
-	async bulkRows(): Promise<BulkRow[]> {
+	/** The month-end rows, each on a fresh server of its own; a timeline under those that have one. */
+	async bulkRows(specs = bulkRuns()): Promise<BulkRow[]> {
 		const rows: BulkRow[] = [];
-		for (const spec of bulkRuns()) {
+		for (const spec of specs) {
 			const row = await runBulkRow(this.engine, spec, Bench.credentialsFor);
 			log(
 				`  ${row.run}: ${(row.wallMs / 1000).toFixed(2)} s (× ${ratioToLimit(row)}), peak ${row.peakInFlight} in flight`,
 			);
+			if (hasTimeline(spec) && row.physicalMs !== undefined) {
+				const floor = await cpuFloor(async () => {
+					const run = await runBulkRow(this.engine, cpuFloorOf(spec), Bench.credentialsFor);
+					return {
+						nodeMs: run.wallMs,
+						requests: run.recorded.requests.length,
+						fakeInProcess: true,
+					};
+				});
+				const lines = timelineReport(row.recorded, row.physicalMs, floor);
+				for (const line of lines) log(line);
+			}
 			rows.push(row);
 		}
 		return rows;
@@ -371,6 +412,7 @@ class Bench {
 				({ sessionId }) => this.server.session(sessionId as string)?.status === 'Cancelled',
 			).length,
 			exchanges: this.server.count({ path: EXCHANGE_PATH }),
+			requests: this.server.requests.length,
 		};
 		// Drop what this run left behind: its items and results, and the server's request log.
 		this.server.reset();
@@ -385,6 +427,12 @@ interface Sample {
 	succeeded: number;
 	cancelled: number;
 	exchanges: number;
+	requests: number;
+}
+
+/** The month-end rows printed with a timeline: 200 creates and 200 decisions under the API-call limit. */
+function hasTimeline(spec: BulkRun): boolean {
+	return spec.count === 200 && spec.scope === 'api';
 }
 
 function mb(bytes: number): string {
@@ -407,30 +455,50 @@ function table(rows: Row[]): string {
 	return lines.join('\n');
 }
 
-async function engineBench(): Promise<void> {
-	const { type: httpRequest, version } = await loadHttpRequestNode();
+/** Node, CPUs and the load average (the machine is shared: compare rows within one run). */
+function logMachine(detail: string): void {
 	log(
-		`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, HTTP Request from ${version}`,
+		`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${detail}; load average ${loadAverage()}`,
 	);
+}
+
+function logCancelsSetup(): void {
 	log(
 		`${ITEMS} cancels, ${LATENCY_MS} ms latency, 429 (Retry-After: 1) above ${SERVER_LIMIT} in flight; physical limit ${PHYSICAL_LIMIT_S} s`,
 	);
+}
+
+function reportCancels(row: Row): void {
+	log(`  ${row.run}: ${(row.wallMs / 1000).toFixed(2)} s, lost ${row.lost}, 429s ${row.rejected}`);
+}
+
+/** Runs 1 and 2, each with where its time went: run 1's timeline, and run 2's fixed window of 10 for reference. */
+async function cancelRowsWithTimeline(bench: Bench): Promise<void> {
+	const physicalMs = PHYSICAL_LIMIT_S * 1000;
+	const adaptive = await bench.flinks('1. Flinks Session, default options', {});
+	reportCancels(adaptive);
+	const floor = await bench.cancelsFloor();
+	for (const line of timelineReport(adaptive.recorded as RecordedRun, physicalMs, floor)) log(line);
+	const fixed = await bench.flinks('2. Flinks Session, concurrency 10', { concurrency: 10 });
+	reportCancels(fixed);
+	for (const line of fixedWindowReport(fixed.recorded as RecordedRun, physicalMs, 10)) log(line);
+}
+
+async function engineBench(): Promise<void> {
+	const { type: httpRequest, version } = await loadHttpRequestNode();
+	logMachine(`HTTP Request from ${version}`);
+	logCancelsSetup();
 	const bench = await Bench.start(httpRequest);
 	try {
 		await bench.warmUp();
-		const report = (row: Row) =>
-			log(
-				`  ${row.run}: ${(row.wallMs / 1000).toFixed(2)} s, lost ${row.lost}, 429s ${row.rejected}`,
-			);
-		report(await bench.flinks('1. Flinks Session, default options', {}));
-		report(await bench.flinks('2. Flinks Session, concurrency 10', { concurrency: 10 }));
-		report(await bench.httpRequest('3. HTTP Request, default options', {}));
-		report(
+		await cancelRowsWithTimeline(bench);
+		reportCancels(await bench.httpRequest('3. HTTP Request, default options', {}));
+		reportCancels(
 			await bench.httpRequest('4. HTTP Request, batching 10 items / 0 ms', {
 				batching: { batch: { batchSize: 10, batchInterval: 0 } },
 			}),
 		);
-		report(await bench.overhead());
+		reportCancels(await bench.overhead());
 		log('');
 		log(table(bench.rows));
 	} finally {
@@ -445,9 +513,7 @@ async function engineBench(): Promise<void> {
  */
 async function bulkBench(): Promise<void> {
 	const { type: httpRequest, version } = await loadHttpRequestNode();
-	log(
-		`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, HTTP Request from ${version}; month-end rows`,
-	);
+	logMachine(`HTTP Request from ${version}; month-end rows`);
 	const bench = await Bench.start(httpRequest);
 	try {
 		const rows = await bench.bulkRows();
@@ -459,12 +525,37 @@ async function bulkBench(): Promise<void> {
 	}
 }
 
-/** BENCH_ONLY=engine, per-item, bulk or connect runs one part; by default all, the bulk rows first. */
+/** Where the window's time goes: run 1 and the 200-item month-end rows, each with its timeline. */
+async function timelineBench(): Promise<void> {
+	const { type: httpRequest } = await loadHttpRequestNode();
+	logMachine('timelines');
+	logCancelsSetup();
+	const bench = await Bench.start(httpRequest);
+	try {
+		await bench.warmUp();
+		await cancelRowsWithTimeline(bench);
+		await bench.bulkRows(bulkRuns().filter(hasTimeline));
+		await bench.separateFakeRuns();
+		log(`Load average at the end: ${loadAverage()}`);
+	} finally {
+		await bench.stop();
+	}
+}
+
+function loadAverage(): string {
+	return os
+		.loadavg()
+		.map((load) => load.toFixed(2))
+		.join(', ');
+}
+
+/** BENCH_ONLY=engine, per-item, bulk, connect or timeline runs one part; by default all but timeline, the bulk rows first. */
 async function main(): Promise<void> {
 	const only = process.env.BENCH_ONLY ?? '';
-	if (!['', 'engine', 'per-item', 'bulk', 'connect'].includes(only)) {
-		throw new Error(`BENCH_ONLY is "${only}"; use engine, per-item, bulk or connect`);
+	if (!['', 'engine', 'per-item', 'bulk', 'connect', 'timeline'].includes(only)) {
+		throw new Error(`BENCH_ONLY is "${only}"; use engine, per-item, bulk, connect or timeline`);
 	}
+	if (only === 'timeline') return await timelineBench();
 	if (only === 'bulk') return await bulkBench();
 	if (only === '') {
 		await bulkBench();

@@ -1,4 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
+import type { RecordedRequest } from './helpers/fake-flinks-server';
 import { FakeFlinksServer } from './helpers/fake-flinks-server';
 
 const EXCHANGE_PATH = '/api/v1/authorize';
@@ -478,6 +479,36 @@ describe('FakeFlinksServer', () => {
 	});
 
 	describe('request log', () => {
+		it('records when each answer was sent, on the clock of `at`; none for a reset', async () => {
+			const [first, second] = server.addSessions(2);
+			const token = await authorize(server);
+			server.setLatency(60);
+			server.setMaxInFlight(1, '1');
+			const before = server.now;
+
+			const statuses = await Promise.all(
+				[first, second].map(
+					async (session) => (await cancel(server, token, session.sessionId)).status,
+				),
+			);
+			server.setMaxInFlight(undefined);
+			server.injectFault({ kind: 'reset' });
+			await expect(cancel(server, token, first.sessionId)).rejects.toThrow();
+
+			expect(statuses.sort()).toEqual([200, 429]);
+			const [admitted, turnedAway, reset] = [200, 429, 0].map(
+				(status) =>
+					server.requests.find(
+						(request) => request.path !== EXCHANGE_PATH && request.status === status,
+					) as RecordedRequest,
+			);
+			expect(admitted.at).toBeGreaterThanOrEqual(before);
+			expect(admitted.answeredAt).toBeGreaterThanOrEqual(admitted.at + 60);
+			expect(admitted.answeredAt).toBeLessThanOrEqual(server.now);
+			expect(turnedAway.answeredAt).toBeLessThan(admitted.answeredAt as number);
+			expect(reset.answeredAt).toBeUndefined();
+		});
+
 		it('records x-client-id but redacts credentials and tokens', async () => {
 			const session = server.addSession();
 			await fetch(`${server.baseUrl}${EXCHANGE_PATH}`, {

@@ -10,6 +10,7 @@ import { addGuaranteeAwaitingDecision } from '../../test/helpers/fake-flinks-eft
 import { createParameters, customer, sessionParameters } from '../../test/helpers/flinks-test-bed';
 import type { N8nEngine } from '../../test/helpers/n8n-engine';
 import { EXCHANGE_PATH } from './bench-support';
+import type { RecordedRun } from './timeline';
 
 const SERVER_LIMIT = 10;
 
@@ -32,9 +33,11 @@ export interface BulkRow {
 	peakInFlight: number;
 	exchanges: number;
 	rejected: number;
+	/** The server's request log of the run, for its timeline (timeline.ts). */
+	recorded: RecordedRun;
 }
 
-interface BulkRun {
+export interface BulkRun {
 	run: string;
 	count: number;
 	latencyMs: number;
@@ -60,6 +63,7 @@ export async function runBulkRow(
 		if (spec.scope !== 'none') server.setMaxInFlight(SERVER_LIMIT, '1', spec.scope);
 		if (spec.scope === 'api') server.setMaxTokenRequestsInFlight(SERVER_LIMIT);
 		engine.replaceStoredCredentials(credentialsFor(server));
+		const startMs = server.now;
 		const started = performance.now();
 		const result = await engine.run({
 			items,
@@ -67,6 +71,7 @@ export async function runBulkRow(
 			onError: spec.onError ?? 'continueRegularOutput',
 		});
 		const wallMs = performance.now() - started;
+		const endMs = server.now;
 		const isConfirm = spec.run.includes('Confirm');
 		const references = server.allSessions().map((session) => session.referenceId);
 		const decided = server
@@ -87,6 +92,13 @@ export async function runBulkRow(
 			peakInFlight: server.peakApiCallsInFlight,
 			exchanges: server.count({ path: EXCHANGE_PATH }),
 			rejected: server.requests.filter((request) => request.status === 429).length,
+			recorded: {
+				requests: [...server.requests],
+				startMs,
+				endMs,
+				limit: SERVER_LIMIT,
+				exchangesHoldPlaces: spec.scope === 'all',
+			},
 		};
 	} finally {
 		await server.stop();
@@ -131,6 +143,11 @@ export function bulkRuns(): BulkRun[] {
 		},
 	];
 	return runs;
+}
+
+/** The same run without latency or limit: what n8n and the node cost per request (the CPU floor). */
+export function cpuFloorOf(spec: BulkRun): BulkRun {
+	return { ...spec, run: `${spec.run}: CPU floor`, latencyMs: 0, scope: 'none' };
 }
 
 export function bulkTable(rows: BulkRow[]): string {

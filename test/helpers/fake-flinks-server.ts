@@ -88,6 +88,8 @@ export interface RecordedRequest {
 	status: number;
 	/** Milliseconds since the server started. */
 	at: number;
+	/** When the answer was sent, in milliseconds since the server started; undefined while pending or never answered. */
+	answeredAt?: number;
 	/** The injected fault that answered it, if any. */
 	fault?: Fault['kind'];
 }
@@ -318,6 +320,11 @@ export class FakeFlinksServer {
 		return this.peakApi;
 	}
 
+	/** Milliseconds since the server started: the clock of `at` and `answeredAt`. */
+	get now(): number {
+		return Date.now() - this.startedAt;
+	}
+
 	/** Requests currently open (received, not yet answered). */
 	get inFlight(): number {
 		return this.openRequests;
@@ -504,6 +511,7 @@ export class FakeFlinksServer {
 				'content-length': String(Buffer.byteLength(reply.body)),
 			});
 			res.end(reply.body);
+			record.answeredAt = this.now;
 		};
 
 		// Rate limiting models a gateway in front of Flinks: it rejects at once, before latency.
@@ -823,7 +831,9 @@ export class FakeFlinksServer {
 			res.write(Buffer.from([byte]));
 			await this.sleep(everyMs);
 		}
-		if (!this.isGone(res)) res.end();
+		if (this.isGone(res)) return;
+		res.end();
+		record.answeredAt = this.now;
 	}
 
 	private isGone(res: http.ServerResponse): boolean {
