@@ -28,6 +28,7 @@ import type { RunResult } from '../test/helpers/n8n-engine';
 import { N8nEngine, NODE_NAME, shutdownN8nEngine, TRIGGER_NAME } from '../test/helpers/n8n-engine';
 import { BaselineCancel } from './bench/baseline-node';
 import { EXCHANGE_PATH, median } from './bench/bench-support';
+import { runBulkN8nBench } from './bench/bulk-n8n';
 import { runConnectBench } from './bench/connect';
 import { runPerItemBench } from './bench/per-item';
 import type { BulkRow, BulkRun } from './bench/bulk-rows';
@@ -549,16 +550,24 @@ function loadAverage(): string {
 		.join(', ');
 }
 
-/** BENCH_ONLY=engine, per-item, bulk, connect or timeline runs one part; by default all but timeline, the bulk rows first. */
+/**
+ * BENCH_ONLY=engine, per-item, bulk, bulk-n8n, connect or timeline runs one part; by default all
+ * but timeline, the bulk rows (engine, then real n8n) first.
+ */
 async function main(): Promise<void> {
 	const only = process.env.BENCH_ONLY ?? '';
-	if (!['', 'engine', 'per-item', 'bulk', 'connect', 'timeline'].includes(only)) {
-		throw new Error(`BENCH_ONLY is "${only}"; use engine, per-item, bulk, connect or timeline`);
+	if (!['', 'engine', 'per-item', 'bulk', 'bulk-n8n', 'connect', 'timeline'].includes(only)) {
+		throw new Error(
+			`BENCH_ONLY is "${only}"; use engine, per-item, bulk, bulk-n8n, connect or timeline`,
+		);
 	}
 	if (only === 'timeline') return await timelineBench();
 	if (only === 'bulk') return await bulkBench();
+	if (only === 'bulk-n8n') return await runBulkN8nBench(log);
 	if (only === '') {
 		await bulkBench();
+		log('');
+		await runBulkN8nBench(log);
 		log('');
 	}
 	if (only === 'connect') return await runConnectBench(log);

@@ -12,13 +12,13 @@ import type { N8nEngine } from '../../test/helpers/n8n-engine';
 import { EXCHANGE_PATH } from './bench-support';
 import type { RecordedRun } from './timeline';
 
-const SERVER_LIMIT = 10;
+export const SERVER_LIMIT = 10;
 
 /**
  * Where the server's limit applies: API calls only (token requests have their own), every
  * request, or nowhere (the CPU floor: what n8n and the node cost per item on this machine).
  */
-type LimitScope = 'api' | 'all' | 'none';
+export type LimitScope = 'api' | 'all' | 'none';
 
 export interface BulkRow {
 	run: string;
@@ -33,8 +33,8 @@ export interface BulkRow {
 	peakInFlight: number;
 	exchanges: number;
 	rejected: number;
-	/** The server's request log of the run, for its timeline (timeline.ts). */
-	recorded: RecordedRun;
+	/** The server's request log of the run, for its timeline (engine rows only). */
+	recorded?: RecordedRun;
 }
 
 export interface BulkRun {
@@ -54,14 +54,11 @@ export async function runBulkRow(
 	engine: N8nEngine,
 	spec: BulkRun,
 	credentialsFor: (server: FakeFlinksServer) => ICredentialDataDecryptedObject,
-): Promise<BulkRow> {
+): Promise<BulkRow & { recorded: RecordedRun }> {
 	const server = await FakeFlinksServer.start();
 	try {
 		const items = spec.items(server);
-		server.reset();
-		server.setLatency(spec.latencyMs);
-		if (spec.scope !== 'none') server.setMaxInFlight(SERVER_LIMIT, '1', spec.scope);
-		if (spec.scope === 'api') server.setMaxTokenRequestsInFlight(SERVER_LIMIT);
+		limitServer(server, spec);
 		engine.replaceStoredCredentials(credentialsFor(server));
 		const startMs = server.now;
 		const started = performance.now();
@@ -72,26 +69,9 @@ export async function runBulkRow(
 		});
 		const wallMs = performance.now() - started;
 		const endMs = server.now;
-		const isConfirm = spec.run.includes('Confirm');
-		const references = server.allSessions().map((session) => session.referenceId);
-		const decided = server
-			.allSessions()
-			.filter((session) => session.eft?.step.current !== 'GuaranteeOffer').length;
 		const succeeded = result.items.filter((item) => item.json.error === undefined).length;
 		return {
-			run: spec.run,
-			wallMs,
-			physicalMs:
-				spec.scope === 'none'
-					? undefined
-					: (spec.count * spec.latencyMs * spec.requestsPerItem) / SERVER_LIMIT + spec.latencyMs,
-			succeeded,
-			failed: spec.count - succeeded,
-			done: isConfirm ? decided : references.length,
-			twice: isConfirm ? 0 : references.length - new Set(references).size,
-			peakInFlight: server.peakApiCallsInFlight,
-			exchanges: server.count({ path: EXCHANGE_PATH }),
-			rejected: server.requests.filter((request) => request.status === 429).length,
+			...bulkRowOf(spec, server, { wallMs, succeeded }),
 			recorded: {
 				requests: [...server.requests],
 				startMs,
@@ -103,6 +83,42 @@ export async function runBulkRow(
 	} finally {
 		await server.stop();
 	}
+}
+
+/** A clear request log, then the row's latency and in-flight limits, right before it runs. */
+export function limitServer(server: FakeFlinksServer, spec: BulkRun): void {
+	server.reset();
+	server.setLatency(spec.latencyMs);
+	if (spec.scope !== 'none') server.setMaxInFlight(SERVER_LIMIT, '1', spec.scope);
+	if (spec.scope === 'api') server.setMaxTokenRequestsInFlight(SERVER_LIMIT);
+}
+
+/** The row's figures: the node's time and successes, and what the server did and holds after the run. */
+export function bulkRowOf(
+	spec: BulkRun,
+	server: FakeFlinksServer,
+	{ wallMs, succeeded }: { wallMs: number; succeeded: number },
+): BulkRow {
+	const isConfirm = spec.run.includes('Confirm');
+	const references = server.allSessions().map((session) => session.referenceId);
+	const decided = server
+		.allSessions()
+		.filter((session) => session.eft?.step.current !== 'GuaranteeOffer').length;
+	return {
+		run: spec.run,
+		wallMs,
+		physicalMs:
+			spec.scope === 'none'
+				? undefined
+				: (spec.count * spec.latencyMs * spec.requestsPerItem) / SERVER_LIMIT + spec.latencyMs,
+		succeeded,
+		failed: spec.count - succeeded,
+		done: isConfirm ? decided : references.length,
+		twice: isConfirm ? 0 : references.length - new Set(references).size,
+		peakInFlight: server.peakApiCallsInFlight,
+		exchanges: server.count({ path: EXCHANGE_PATH }),
+		rejected: server.requests.filter((request) => request.status === 429).length,
+	};
 }
 
 const LIMIT_WORDS: Record<LimitScope, string> = {

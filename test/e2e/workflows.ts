@@ -280,18 +280,44 @@ export function cancelNode(
 	options: Pick<CancelWorkflowOptions, 'credential' | 'onError' | 'options'>,
 	position: [number, number],
 ): WorkflowNode {
+	return flinksSessionNode(
+		{
+			name: FIXTURE_FLINKS_NODE,
+			typeVersion: 1,
+			credential: options.credential,
+			onError: options.onError,
+			parameters: {
+				resource: 'session',
+				operation: 'cancel',
+				sessionId: '={{ $json.sessionId }}',
+				options: options.options ?? {},
+			},
+		},
+		position,
+	);
+}
+
+export interface FlinksSessionNodeOptions {
+	name: string;
+	/** Default: the node's latest version, what a node added in the editor today has. */
+	typeVersion?: number;
+	credential: CredentialRef;
+	parameters: Record<string, unknown>;
+	onError?: WorkflowNode['onError'];
+}
+
+/** A Flinks Session node on `credential` with the given parameters. */
+export function flinksSessionNode(
+	options: FlinksSessionNodeOptions,
+	position: [number, number],
+): WorkflowNode {
 	const flinks: WorkflowNode = {
 		id: '00000000-0000-4000-8000-00000000f001',
-		name: FIXTURE_FLINKS_NODE,
+		name: options.name,
 		type: NODE_TYPE,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1.1,
 		position,
-		parameters: {
-			resource: 'session',
-			operation: 'cancel',
-			sessionId: '={{ $json.sessionId }}',
-			options: options.options ?? {},
-		},
+		parameters: options.parameters,
 		credentials: { [CREDENTIAL_TYPE]: options.credential },
 	};
 	if (options.onError) flinks.onError = options.onError;
@@ -309,6 +335,20 @@ export function sessionIdsWorkflow(
 	sessionIds: string[],
 	node: WorkflowNode,
 ): WorkflowFile {
+	return itemsWorkflow(
+		id,
+		sessionIds.map((sessionId) => ({ sessionId })),
+		node,
+	);
+}
+
+/** Manual trigger → Code node `itemsNode` emitting `items` (one item per object) → `node`, nothing after. */
+export function itemsWorkflow(
+	id: string,
+	items: Array<Record<string, unknown>>,
+	node: WorkflowNode,
+	itemsNode = FIXTURE_IDS_NODE,
+): WorkflowFile {
 	return {
 		id,
 		name: `e2e ${id}`,
@@ -325,19 +365,19 @@ export function sessionIdsWorkflow(
 			},
 			{
 				id: '00000000-0000-4000-8000-00000000f003',
-				name: FIXTURE_IDS_NODE,
+				name: itemsNode,
 				type: 'n8n-nodes-base.code',
 				typeVersion: 2,
 				position: [220, 0],
 				parameters: {
-					jsCode: `return ${JSON.stringify(sessionIds.map((sessionId) => ({ json: { sessionId } })))};`,
+					jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};`,
 				},
 			},
 			node,
 		],
 		connections: {
-			Start: { main: [[{ node: FIXTURE_IDS_NODE, type: 'main', index: 0 }]] },
-			[FIXTURE_IDS_NODE]: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
+			Start: { main: [[{ node: itemsNode, type: 'main', index: 0 }]] },
+			[itemsNode]: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
 		},
 	};
 }
