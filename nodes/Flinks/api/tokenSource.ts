@@ -19,6 +19,7 @@ import { credentialKey } from './sharedState';
 import type { TokenGate, TokenTicket } from './tokenGate';
 import type { SpareTokens } from './ownTokens';
 import { exchangeOwnToken } from './ownTokens';
+import { FreshReads } from './freshReads';
 
 /** Enough for a token another instance stored that went bad too, then one of our own. */
 const MAX_TOKEN_RENEWALS = 3;
@@ -32,6 +33,15 @@ const MAX_TOKEN_RENEWALS = 3;
 export class TokenSource {
 	/** This execution's failed token exchange: its later items fail the same way without asking again. */
 	private failure: TokenFailure | undefined;
+
+	/** Reads of the stored credential, shared by the items that ask at the same time. */
+	private readonly storedReads = new FreshReads(async () => {
+		try {
+			return await this.ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+		} catch {
+			return undefined;
+		}
+	});
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -202,12 +212,9 @@ export class TokenSource {
 		throw credentialChangedError(this.ctx.getNode(), item);
 	}
 
+	/** The credential as stored now (a read started after this call); undefined when it cannot be read. */
 	private async readStored(): Promise<ICredentialDataDecryptedObject | undefined> {
-		try {
-			return await this.ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
-		} catch {
-			return undefined;
-		}
+		return await this.storedReads.get();
 	}
 
 	/** Ends the exchange for every request waiting on it; returns this item's error. */
