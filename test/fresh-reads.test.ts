@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
 import { FreshReads } from '../nodes/Flinks/api/freshReads';
 
 /** A stored value with controllable reads: each read sees the value as it is when the read starts. */
