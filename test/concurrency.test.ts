@@ -263,8 +263,9 @@ describe('ConcurrencyWindow', () => {
 			expect(window.limit).toBe(16);
 			// Flinks takes 10 at once: the requests sent 11th to 16th come back 429.
 			expect(window.recordCongestion(rejected(990, 12))).toBe(true);
-			expect(window.recordCongestion(rejected(991, 11))).toBe(false);
 			expect(window.limit).toBe(8); // 12 × 0.7
+			expect(window.recordCongestion(rejected(991, 11))).toBe(false);
+			expect(window.limit).toBe(7); // 11 × 0.7: the 11th met the limit
 			// Regrows one per answer to just below where the limit was met (11), and holds there.
 			for (let i = 0; i < 5; i++) answerClean(window, 40);
 			expect(window.limit).toBe(10);

@@ -16,9 +16,10 @@ export interface CongestionSignal {
  * on 429/5xx/network failure it shrinks to 70 % of where the congested request met the limit,
  * once per round trip. Like CUBIC it remembers where congestion began, regrows quickly to just
  * below that point and holds there, probing above it again after a while: less often each time
- * the probe meets the same limit, and not at all when less work is left than two of Flinks'
- * Retry-After waits (the item that meets the limit sits one out), but never so rarely that one n8n
- * instance cannot take back room another one has left. An adaptive window is shared by every execution that talks to
+ * the probe meets the same limit, and put off while less work is left than two of Flinks'
+ * Retry-After waits (the item that meets the limit sits one out) — though never for longer than
+ * twice MAX_HOLD_WINDOWS more windows, so that one n8n instance always takes back room another
+ * one has left, also when its executions come one small batch after another. An adaptive window is shared by every execution that talks to
  * the same Flinks instance with the same credential in this n8n instance (see sharedState.ts).
  * Creates' own token exchanges have their own places, as many as the window's: a token in hand
  * keeps its place until its create is sent, so exchanges overlap the creates without outrunning them.
@@ -122,13 +123,23 @@ export class ConcurrencyWindow {
 		if (this.calls.inUse === 0) this.idleSince = Date.now();
 	}
 
-	/** A place for a create's own token exchange, kept until the create is sent (or gives up). */
+	/**
+	 * A place for a create's own token exchange. Adaptive: a token place, kept until the create is
+	 * sent (or gives up). Fixed (the Concurrency option): a place among the calls, for the exchange
+	 * only, so that no more requests than the number set are ever open at Flinks.
+	 */
 	async acquireTokenPlace(signal?: AbortSignal): Promise<number> {
-		return await this.ownTokens.take(signal);
+		return this.adaptive ? await this.ownTokens.take(signal) : await this.acquire(signal);
 	}
 
 	releaseTokenPlace(): void {
-		this.ownTokens.giveBack();
+		if (this.adaptive) this.ownTokens.giveBack();
+		else this.release();
+	}
+
+	/** Whether a create keeps its token place until its call is sent (else only for the exchange). */
+	get tokenPlaceKeptUntilSent(): boolean {
+		return this.adaptive;
 	}
 
 	/** `count` more items (negative: fewer) will ask for places: what probing above the limit weighs. */
@@ -162,10 +173,15 @@ export class ConcurrencyWindow {
 		if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
 		if (startedAt <= this.lastDecreaseAt + (this.smoothedRoundTripMs ?? 0)) {
 			// Slow start overshot by up to twice the limit: the request that met it with fewest in flight locates it.
-			if (this.slowStartEndedAt !== undefined && this.congestedWindow !== undefined)
+			if (this.slowStartEndedAt !== undefined && this.congestedWindow !== undefined) {
 				this.congestedWindow = this.slowStartLimit(
 					Math.min(this.congestedWindow, inFlightAtSend ?? Infinity),
 				);
+				this.window = Math.min(
+					this.window,
+					this.congestedWindow * ConcurrencyWindow.DECREASE_FACTOR,
+				);
+			}
 			return false;
 		}
 		this.slowStartEndedAt = this.slowStart ? this.window : undefined;
@@ -212,7 +228,12 @@ export class ConcurrencyWindow {
 			this.window = Math.min(plateau, this.window + 1);
 			return;
 		}
-		if (++this.cleanAtPlateau < this.holdWindows * this.window || !this.probeWorthIt()) return;
+		const held = ++this.cleanAtPlateau;
+		if (held < this.holdWindows * this.window) return;
+		// Put off while too little work is left, but never for good: executions may keep coming.
+		const putOffLongEnough =
+			held >= (this.holdWindows + 2 * ConcurrencyWindow.MAX_HOLD_WINDOWS) * this.window;
+		if (!putOffLongEnough && !this.probeWorthIt()) return;
 		// Held long enough: probe above the old limit, one per window again.
 		this.window = Math.min(ADAPTIVE_CEILING, this.window + 1 / this.window);
 		if (this.window >= this.congestedWindow + 1) {

@@ -65,7 +65,7 @@ export class WindowedRequests {
 		if (!this.maySend(item.itemIndex)) throw notSentError(this.ctx.getNode(), item);
 		const deadline = new Deadline(this.policy.timeoutMs, this.signal);
 		const exchanged = await this.tokens.exchangeOwn(ticket, deadline, item);
-		if (!exchanged.ticket) tokenPlace.giveBack();
+		if (!exchanged.ticket || !this.window.tokenPlaceKeptUntilSent) tokenPlace.giveBack();
 		return { ...exchanged, attempt: { ...exchanged.attempt, inFlightAtSend } };
 	}
 

@@ -1,0 +1,291 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
+import { ConcurrencyWindow } from '../nodes/Flinks/api/concurrency';
+import type { FlinksTestBed } from './helpers/flinks-test-bed';
+import { createParameters, customer, useTestBed } from './helpers/flinks-test-bed';
+import { atNthRequest, AUTHORIZE, CREATES } from './helpers/fault-matrix';
+import { FreshReads } from '../nodes/Flinks/api/freshReads';
+
+let bed: FlinksTestBed;
+
+useTestBed((started) => (bed = started));
+
+/** One clean answer while the window is full (as in concurrency.test.ts). */
+function answerClean(window: ConcurrencyWindow, durationMs?: number): void {
+	while (window.inFlight < window.limit) void window.acquire();
+	window.release();
+	window.recordClean(durationMs);
+}
+
+const rejected = (startedAt: number, inFlightAtSend?: number, retryAfterMs?: number) => ({
+	startedAt,
+	inFlightAtSend,
+	retryAfterMs,
+});
+
+describe('creates and the Concurrency option', () => {
+	it('Concurrency 10 keeps creates (and their token requests) to 10 requests at once at Flinks', async () => {
+		bed.server.setLatency(20);
+		const run = await bed.engine.run({
+			items: Array.from({ length: 60 }, (_, n) => customer(n)),
+			parameters: createParameters({ options: { concurrency: 10 } }),
+			onError: 'continueRegularOutput',
+		});
+		expect(run.items.filter((item) => 'error' in item.json)).toEqual([]);
+		// "How many requests to send at once": a user sets Flinks' limit here to avoid 429s.
+		expect(bed.server.peakInFlight).toBeLessThanOrEqual(10);
+	});
+});
+
+describe('ConcurrencyWindow', () => {
+	it('takes back room another worker left even when each execution is small (one Retry-After seen once)', () => {
+		const now = jest.spyOn(Date, 'now');
+		try {
+			now.mockReturnValue(1_000);
+			const window = new ConcurrencyWindow();
+			for (let i = 0; i < 4; i++) answerClean(window, 50);
+			expect(window.limit).toBe(8);
+			// Another worker shared Flinks' 10 places: this one met the limit at 4, with Retry-After: 1.
+			window.recordCongestion(rejected(999, 4, 1_000));
+			// The other worker is done. Month-end in queue mode: executions of 50 items, one after another.
+			for (let execution = 0; execution < 60; execution++) {
+				window.addBacklog(50);
+				for (let item = 0; item < 50; item++) {
+					window.addBacklog(-1);
+					answerClean(window, 50);
+				}
+			}
+			// 3,000 clean answers later the window has never tried above 3.
+			expect(window.limit).toBeGreaterThan(3);
+		} finally {
+			now.mockRestore();
+		}
+	});
+
+	it('ends slow start below the limit a later signal of the same episode located', () => {
+		const now = jest.spyOn(Date, 'now');
+		try {
+			now.mockReturnValue(1_000);
+			const window = new ConcurrencyWindow();
+			for (let i = 0; i < 12; i++) answerClean(window, 40);
+			expect(window.limit).toBe(16);
+			// The first signal to arrive came from a request sent with 16 in flight (a reset, a 5xx,
+			// or a token request whose count is token places); then the 429 of the 11th.
+			expect(window.recordCongestion(rejected(990, 16))).toBe(true);
+			expect(window.recordCongestion(rejected(991, 11))).toBe(false);
+			// The limit is now located at 11: 70 % of it is 7, yet the window stays at 11.
+			expect(window.limit).toBeLessThan(11);
+		} finally {
+			now.mockRestore();
+		}
+	});
+});
+
+/** Places taken and not given back, counted at the window (calls and creates' token places). */
+function placeLedger() {
+	const held = { calls: 0, tokens: 0 };
+	const taken = { calls: 0, tokens: 0 };
+	const proto = ConcurrencyWindow.prototype;
+	const acquire = proto.acquire;
+	const release = proto.release;
+	const acquireToken = proto.acquireTokenPlace;
+	const releaseToken = proto.releaseTokenPlace;
+	const spies = [
+		jest.spyOn(proto, 'acquire').mockImplementation(async function (
+			this: ConcurrencyWindow,
+			...args
+		) {
+			const inUse = await acquire.apply(this, args);
+			held.calls++;
+			taken.calls++;
+			return inUse;
+		}),
+		jest.spyOn(proto, 'release').mockImplementation(function (this: ConcurrencyWindow) {
+			held.calls--;
+			release.apply(this);
+		}),
+		jest.spyOn(proto, 'acquireTokenPlace').mockImplementation(async function (
+			this: ConcurrencyWindow,
+			...args
+		) {
+			const inUse = await acquireToken.apply(this, args);
+			held.tokens++;
+			taken.tokens++;
+			return inUse;
+		}),
+		jest.spyOn(proto, 'releaseTokenPlace').mockImplementation(function (this: ConcurrencyWindow) {
+			held.tokens--;
+			releaseToken.apply(this);
+		}),
+	];
+	return { held, taken, restore: () => spies.forEach((spy) => spy.mockRestore()) };
+}
+
+describe('places given back on every path', () => {
+	const items = (count: number) => Array.from({ length: count }, (_, n) => customer(n));
+
+	it('Stop in the middle of a bulk create while token requests hang', async () => {
+		const ledger = placeLedger();
+		try {
+			bed.server.setLatency(30);
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'delay', ms: 3000, times: 40 } as never);
+			await bed.engine.run({
+				items: items(40),
+				parameters: createParameters(),
+				onError: 'continueRegularOutput',
+				onStarted: (execution) => atNthRequest(bed.server, AUTHORIZE, 6, () => execution.cancel()),
+			});
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(ledger.taken.tokens).toBeGreaterThan(0);
+			expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
+		} finally {
+			ledger.restore();
+		}
+	}, 30_000);
+
+	it('Stop in the middle of a bulk create while creates are slow', async () => {
+		const ledger = placeLedger();
+		try {
+			bed.server.setLatency(30);
+			bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 2000, times: 40 } as never);
+			await bed.engine.run({
+				items: items(40),
+				parameters: createParameters(),
+				onStarted: (execution) => atNthRequest(bed.server, CREATES, 6, () => execution.cancel()),
+			});
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(ledger.taken.tokens).toBeGreaterThan(0);
+			expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
+		} finally {
+			ledger.restore();
+		}
+	}, 30_000);
+
+	it('token endpoint faults (503, 429, TOO_MANY_REQUESTS, reset) with continue', async () => {
+		const ledger = placeLedger();
+		try {
+			bed.server.setLatency(10);
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'status', status: 503, times: 4 } as never);
+			bed.server.injectFault({
+				...AUTHORIZE,
+				kind: 'status',
+				status: 429,
+				retryAfter: '0',
+				times: 4,
+			} as never);
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'tooManyRequests401', times: 4 } as never);
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'reset', times: 3 } as never);
+			bed.server.injectFault({
+				...CREATES,
+				kind: 'status',
+				status: 429,
+				retryAfter: '0',
+				times: 5,
+			} as never);
+			bed.server.injectFault({ ...CREATES, kind: 'tooManyRequests401', times: 3 } as never);
+			const run = await bed.engine.run({
+				items: items(40),
+				parameters: createParameters(),
+				onError: 'continueRegularOutput',
+			});
+			expect(run.items).toHaveLength(40);
+			expect(ledger.taken.tokens).toBeGreaterThan(0);
+			expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
+		} finally {
+			ledger.restore();
+		}
+	}, 60_000);
+
+	it('Stop Workflow mode: a create refused with 400 stops the rest', async () => {
+		const ledger = placeLedger();
+		try {
+			bed.server.setLatency(20);
+			bed.server.injectFault({ ...CREATES, kind: 'status', status: 400, times: 1 } as never);
+			const run = await bed.engine.run({ items: items(40), parameters: createParameters() });
+			expect(run.error).toBeDefined();
+			expect(ledger.taken.tokens).toBeGreaterThan(0);
+			expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
+		} finally {
+			ledger.restore();
+		}
+	}, 30_000);
+});
+
+describe('FreshReads when the read fails', () => {
+	it('hands each caller the failure of its own read, leaves no rejection unhandled, and reads again after', async () => {
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on('unhandledRejection', onUnhandled);
+		try {
+			let reads = 0;
+			const fresh = new FreshReads(async () => {
+				reads++;
+				await new Promise((resolve) => setTimeout(resolve, 5));
+				if (reads <= 2) throw new Error(`read ${reads} failed`);
+				return reads;
+			});
+			const first = fresh.get();
+			const second = fresh.get();
+			const third = fresh.get();
+			await expect(first).rejects.toThrow('read 1 failed');
+			await expect(second).rejects.toThrow('read 2 failed');
+			await expect(third).rejects.toThrow('read 2 failed');
+			await expect(fresh.get()).resolves.toBe(3);
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			expect(unhandled).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onUnhandled);
+		}
+	});
+});
+
+describe('nothing twice under create faults at concurrency', () => {
+	it('60 creates with spent-token 401s, 429s and TOO_MANY_REQUESTS: sessions = successes, no reference twice', async () => {
+		bed.server.setLatency(15);
+		bed.server.injectFault({ ...CREATES, kind: 'status', status: 401, times: 6 } as never);
+		bed.server.injectFault({
+			...CREATES,
+			kind: 'status',
+			status: 429,
+			retryAfter: '0',
+			times: 6,
+		} as never);
+		bed.server.injectFault({ ...CREATES, kind: 'tooManyRequests401', times: 6 } as never);
+		const run = await bed.engine.run({
+			items: Array.from({ length: 60 }, (_, n) => customer(n)),
+			parameters: createParameters(),
+			onError: 'continueRegularOutput',
+		});
+		const sessions = bed.server.allSessions();
+		const references = sessions.map((s) => (s as unknown as { referenceId?: string }).referenceId);
+		expect(new Set(references).size).toBe(sessions.length);
+		expect(run.items.filter((item) => !('error' in item.json))).toHaveLength(sessions.length);
+		expect(run.items.map((item) => item.pairedItem)).toEqual(
+			run.items.map((_, item) => ({ item })),
+		);
+	}, 60_000);
+});
+
+describe('two executions on one window, one stopped', () => {
+	it('the other finishes every create and no place stays taken', async () => {
+		const ledger = placeLedger();
+		try {
+			bed.server.setLatency(25);
+			const items = (from: number) => Array.from({ length: 40 }, (_, n) => customer(from + n));
+			const [, other] = await Promise.all([
+				bed.engine.run({
+					items: items(0),
+					parameters: createParameters(),
+					onError: 'continueRegularOutput',
+					onStarted: (execution) => atNthRequest(bed.server, CREATES, 12, () => execution.cancel()),
+				}),
+				bed.engine.run({ items: items(100), parameters: createParameters() }),
+			]);
+			expect(other.error).toBeUndefined();
+			expect(other.items.filter((item) => 'error' in item.json)).toEqual([]);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
+		} finally {
+			ledger.restore();
+		}
+	}, 60_000);
+});
