@@ -1,4 +1,5 @@
 import { ConcurrencyWindow } from '../nodes/Flinks/api/concurrency';
+import { answerClean, rejected } from './helpers/window-steps';
 import { tokenAudience } from '../credentials/flinksPayToken';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { cancelParameters, useTestBed } from './helpers/flinks-test-bed';
@@ -223,23 +224,6 @@ describe('n8n instances sharing a credential (queue-mode workers)', () => {
 		expect(bed.server.count(AUTHORIZE)).toBe(2);
 		expect(bed.engine.storedCredentials().clientId).toBe('another-client');
 	});
-});
-
-/**
- * One clean answer while the window is full: the places are taken up to its limit, one is given
- * back, and the answer is recorded (as FlinksClient does after each request).
- */
-function answerClean(window: ConcurrencyWindow, durationMs?: number): void {
-	while (window.inFlight < window.limit) void window.acquire();
-	window.release();
-	window.recordClean(durationMs);
-}
-
-/** A 429 to a request sent with `inFlightAtSend` in flight. */
-const rejected = (startedAt: number, inFlightAtSend?: number, retryAfterMs?: number) => ({
-	startedAt,
-	inFlightAtSend,
-	retryAfterMs,
 });
 
 describe('ConcurrencyWindow', () => {

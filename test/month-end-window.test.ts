@@ -1,5 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
 import { ConcurrencyWindow } from '../nodes/Flinks/api/concurrency';
+import { answerClean, rejected } from './helpers/window-steps';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { createParameters, customer, useTestBed } from './helpers/flinks-test-bed';
 import { atNthRequest, AUTHORIZE, CREATES } from './helpers/fault-matrix';
@@ -8,19 +9,6 @@ import { FreshReads } from '../nodes/Flinks/api/freshReads';
 let bed: FlinksTestBed;
 
 useTestBed((started) => (bed = started));
-
-/** One clean answer while the window is full (as in concurrency.test.ts). */
-function answerClean(window: ConcurrencyWindow, durationMs?: number): void {
-	while (window.inFlight < window.limit) void window.acquire();
-	window.release();
-	window.recordClean(durationMs);
-}
-
-const rejected = (startedAt: number, inFlightAtSend?: number, retryAfterMs?: number) => ({
-	startedAt,
-	inFlightAtSend,
-	retryAfterMs,
-});
 
 describe('creates and the Concurrency option', () => {
 	it('Concurrency 10 keeps creates (and their token requests) to 10 requests at once at Flinks', async () => {
@@ -123,65 +111,54 @@ function placeLedger() {
 describe('places given back on every path', () => {
 	const items = (count: number) => Array.from({ length: count }, (_, n) => customer(n));
 
-	it('Stop in the middle of a bulk create while token requests hang', async () => {
-		const ledger = placeLedger();
-		try {
-			bed.server.setLatency(30);
-			bed.server.injectFault({ ...AUTHORIZE, kind: 'delay', ms: 3000, times: 40 } as never);
-			await bed.engine.run({
-				items: items(40),
-				parameters: createParameters(),
-				onError: 'continueRegularOutput',
-				onStarted: (execution) => atNthRequest(bed.server, AUTHORIZE, 6, () => execution.cancel()),
-			});
-			await new Promise((resolve) => setTimeout(resolve, 100));
-			expect(ledger.taken.tokens).toBeGreaterThan(0);
-			expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
-		} finally {
-			ledger.restore();
-		}
-	}, 30_000);
-
-	it('Stop in the middle of a bulk create while creates are slow', async () => {
-		const ledger = placeLedger();
-		try {
-			bed.server.setLatency(30);
-			bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 2000, times: 40 } as never);
-			await bed.engine.run({
-				items: items(40),
-				parameters: createParameters(),
-				onStarted: (execution) => atNthRequest(bed.server, CREATES, 6, () => execution.cancel()),
-			});
-			await new Promise((resolve) => setTimeout(resolve, 100));
-			expect(ledger.taken.tokens).toBeGreaterThan(0);
-			expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
-		} finally {
-			ledger.restore();
-		}
-	}, 30_000);
+	it.each([
+		{ waiting: 'token requests hang', path: AUTHORIZE, ms: 3000, onError: 'continueRegularOutput' },
+		{ waiting: 'creates are slow', path: CREATES, ms: 2000, onError: undefined },
+	] as const)(
+		'Stop in the middle of a bulk create while $waiting',
+		async ({ path, ms, onError }) => {
+			const ledger = placeLedger();
+			try {
+				bed.server.setLatency(30);
+				bed.server.injectFault({ ...path, kind: 'delay', ms, times: 40 });
+				await bed.engine.run({
+					items: items(40),
+					parameters: createParameters(),
+					onError,
+					onStarted: (execution) => atNthRequest(bed.server, path, 6, () => execution.cancel()),
+				});
+				await new Promise((resolve) => setTimeout(resolve, 100));
+				expect(ledger.taken.tokens).toBeGreaterThan(0);
+				expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
+			} finally {
+				ledger.restore();
+			}
+		},
+		30_000,
+	);
 
 	it('token endpoint faults (503, 429, TOO_MANY_REQUESTS, reset) with continue', async () => {
 		const ledger = placeLedger();
 		try {
 			bed.server.setLatency(10);
-			bed.server.injectFault({ ...AUTHORIZE, kind: 'status', status: 503, times: 4 } as never);
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'status', status: 503, times: 4 });
 			bed.server.injectFault({
 				...AUTHORIZE,
 				kind: 'status',
 				status: 429,
 				retryAfter: '0',
 				times: 4,
-			} as never);
-			bed.server.injectFault({ ...AUTHORIZE, kind: 'tooManyRequests401', times: 4 } as never);
-			bed.server.injectFault({ ...AUTHORIZE, kind: 'reset', times: 3 } as never);
+			});
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'tooManyRequests401', times: 4 });
+			bed.server.injectFault({ ...AUTHORIZE, kind: 'reset', times: 3 });
 			bed.server.injectFault({
 				...CREATES,
 				kind: 'status',
 				status: 429,
 				retryAfter: '0',
 				times: 5,
-			} as never);
-			bed.server.injectFault({ ...CREATES, kind: 'tooManyRequests401', times: 3 } as never);
+			});
+			bed.server.injectFault({ ...CREATES, kind: 'tooManyRequests401', times: 3 });
 			const run = await bed.engine.run({
 				items: items(40),
 				parameters: createParameters(),
@@ -199,7 +176,7 @@ describe('places given back on every path', () => {
 		const ledger = placeLedger();
 		try {
 			bed.server.setLatency(20);
-			bed.server.injectFault({ ...CREATES, kind: 'status', status: 400, times: 1 } as never);
+			bed.server.injectFault({ ...CREATES, kind: 'status', status: 400, times: 1 });
 			const run = await bed.engine.run({ items: items(40), parameters: createParameters() });
 			expect(run.error).toBeDefined();
 			expect(ledger.taken.tokens).toBeGreaterThan(0);
@@ -241,15 +218,15 @@ describe('FreshReads when the read fails', () => {
 describe('nothing twice under create faults at concurrency', () => {
 	it('60 creates with spent-token 401s, 429s and TOO_MANY_REQUESTS: sessions = successes, no reference twice', async () => {
 		bed.server.setLatency(15);
-		bed.server.injectFault({ ...CREATES, kind: 'status', status: 401, times: 6 } as never);
+		bed.server.injectFault({ ...CREATES, kind: 'status', status: 401, times: 6 });
 		bed.server.injectFault({
 			...CREATES,
 			kind: 'status',
 			status: 429,
 			retryAfter: '0',
 			times: 6,
-		} as never);
-		bed.server.injectFault({ ...CREATES, kind: 'tooManyRequests401', times: 6 } as never);
+		});
+		bed.server.injectFault({ ...CREATES, kind: 'tooManyRequests401', times: 6 });
 		const run = await bed.engine.run({
 			items: Array.from({ length: 60 }, (_, n) => customer(n)),
 			parameters: createParameters(),
