@@ -129,7 +129,7 @@ export function finalAnswer(
 }
 
 /** What an attempt that met congestion tells the window about Flinks' limit. */
-export function congestionSignal(attempt: Attempt): CongestionSignal {
+function congestionSignal(attempt: Attempt): CongestionSignal {
 	return {
 		startedAt: attempt.startedAt,
 		inFlightAtSend: attempt.inFlightAtSend,

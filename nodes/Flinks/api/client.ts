@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { sleepUnlessAborted } from './abort';
 import type { Attempt, LoadFeedback } from './attempt';
 import { answerOrRetry, windowFeedback } from './attempt';
 import type { FlinksCall, RequestPolicy } from './call';
@@ -14,7 +13,12 @@ import { isRateLimitAnswer } from './problemDetails';
 import { RetryBudget } from './retry';
 import { sharedStateFor } from './sharedState';
 import { WindowedRequests } from './windowedRequests';
-import { NotSentError, notSentError, stoppedOnTheWireError } from './noAnswerErrors';
+import {
+	NotSentError,
+	notSentError,
+	stoppedOnTheWireError,
+	waitBeforeRetry,
+} from './noAnswerErrors';
 import type { TokenTicket } from './tokenGate';
 import { TokenSource } from './tokenSource';
 
@@ -145,7 +149,7 @@ export class FlinksClient {
 				load: this.load,
 			});
 			if ('answer' in next) return next.answer;
-			await this.backOff(next.delayMs, item);
+			await waitBeforeRetry(this.node, next.delayMs, this.signal, item);
 		}
 	}
 
@@ -191,7 +195,7 @@ export class FlinksClient {
 				const exchangeAgainInMs = this.tokens.afterRequest(ticket, attempt, budget, item);
 				if (exchangeAgainInMs === undefined) return { ticket, attempt };
 				this.load.congested(attempt);
-				await this.backOff(exchangeAgainInMs, item);
+				await waitBeforeRetry(this.node, exchangeAgainInMs, this.signal, item);
 				ticket = await this.tokens.beforeRetry(ticket, item);
 			}
 		} catch (error) {
@@ -216,14 +220,5 @@ export class FlinksClient {
 		if (kind === 'tokenRefused' || kind === 'tokenUnavailable' || kind === 'credentialChanged')
 			return notSentError(this.node, item);
 		return stoppedOnTheWireError(this.node, call, item);
-	}
-
-	private async backOff(delayMs: number, item: ItemContext): Promise<void> {
-		try {
-			await sleepUnlessAborted(delayMs, this.signal);
-		} catch (error) {
-			if (this.aborted) throw notSentError(this.node, item);
-			throw new NodeOperationError(this.node, error as Error, { itemIndex: item.itemIndex });
-		}
 	}
 }

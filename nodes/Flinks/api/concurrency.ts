@@ -56,7 +56,7 @@ export class ConcurrencyWindow {
 	private cleanInFlightPeak = 0;
 
 	/** The window when slow start ended, while that congestion episode lasts. */
-	private slowStartEndedAt: number | undefined;
+	private windowWhenSlowStartEnded: number | undefined;
 
 	/** Items of the executions sharing this window that have not started yet. */
 	private backlog = 0;
@@ -173,7 +173,7 @@ export class ConcurrencyWindow {
 		if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
 		if (startedAt <= this.lastDecreaseAt + (this.smoothedRoundTripMs ?? 0)) {
 			// Slow start overshot by up to twice the limit: the request that met it with fewest in flight locates it.
-			if (this.slowStartEndedAt !== undefined && this.congestedWindow !== undefined) {
+			if (this.windowWhenSlowStartEnded !== undefined && this.congestedWindow !== undefined) {
 				this.congestedWindow = this.slowStartLimit(
 					Math.min(this.congestedWindow, inFlightAtSend ?? Infinity),
 				);
@@ -184,7 +184,7 @@ export class ConcurrencyWindow {
 			}
 			return false;
 		}
-		this.slowStartEndedAt = this.slowStart ? this.window : undefined;
+		this.windowWhenSlowStartEnded = this.slowStart ? this.window : undefined;
 		// Where this request met the limit: in slow start, what was in flight when it was sent.
 		const metAt = this.slowStart ? this.slowStartLimit(inFlightAtSend ?? Infinity) : this.window;
 		const { HOLD_WINDOWS, MAX_HOLD_WINDOWS, DECREASE_FACTOR } = ConcurrencyWindow;
@@ -209,7 +209,7 @@ export class ConcurrencyWindow {
 	 * at least half the window then, as it doubled in the last round trip without congestion.
 	 */
 	private slowStartLimit(inFlightAtSend: number): number {
-		const windowThen = this.slowStartEndedAt ?? this.window;
+		const windowThen = this.windowWhenSlowStartEnded ?? this.window;
 		const metAt = Math.max(inFlightAtSend, this.cleanInFlightPeak + 1);
 		return Math.max(1, windowThen / 2, Math.min(windowThen, metAt));
 	}

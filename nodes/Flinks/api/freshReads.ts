@@ -6,33 +6,26 @@
  * credential at once, each read (a database query and a decryption in n8n) serves all of them.
  */
 export class FreshReads<T> {
-	/** Reads started so far; a read's number is its place in that count. */
-	private started = 0;
+	/** The last read started (on its way or done). */
+	private latest: Promise<T> | undefined;
 
-	private latest: { number: number; result: Promise<T> } | undefined;
-
+	/** The read that starts once `latest` is done, shared by everyone who asked after `latest` started. */
 	private next: Promise<T> | undefined;
 
 	constructor(private readonly read: () => Promise<T>) {}
 
 	async get(): Promise<T> {
-		const askedAfter = this.started;
-		const latest = this.latest;
-		if (!latest) return await this.start();
-		if (latest.number > askedAfter) return await latest.result;
-		// The read on its way started before this call: the one after it serves this caller.
-		this.next ??= latest.result.then(
-			() => this.start(),
-			() => this.start(),
+		if (!this.latest) return await this.start();
+		this.next ??= this.latest.then(
+			async () => await this.start(),
+			async () => await this.start(),
 		);
 		return await this.next;
 	}
 
 	private async start(): Promise<T> {
 		this.next = undefined;
-		const number = ++this.started;
-		const result = this.read();
-		this.latest = { number, result };
-		return await result;
+		this.latest = this.read();
+		return await this.latest;
 	}
 }

@@ -1,5 +1,4 @@
 import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { scrubSecrets, scrubSecretsDeep } from '../../../credentials/secretText';
 import { sleepUnlessAborted } from './abort';
@@ -8,7 +7,7 @@ import { answerOrRetry, windowFeedback } from './attempt';
 import type { FlinksCall, RequestPolicy } from './call';
 import { ConcurrencyWindow } from './concurrency';
 import type { FlinksResponse, ItemContext } from './errors';
-import { notSentError, stoppedOnTheWireError } from './noAnswerErrors';
+import { notSentError, stoppedOnTheWireError, waitBeforeRetry } from './noAnswerErrors';
 import { RetryBudget } from './retry';
 import { Deadline, flinksRequest, sendThroughN8n } from './send';
 import { sharedStateFor } from './sharedState';
@@ -94,7 +93,7 @@ export class KeyedFlinksClient {
 				load: this.load,
 			});
 			if ('answer' in next) return next.answer;
-			await this.pause(next.delayMs, item);
+			await waitBeforeRetry(this.node, next.delayMs, this.signal, item);
 		}
 	}
 
@@ -136,17 +135,6 @@ export class KeyedFlinksClient {
 			() => false,
 		);
 	}
-
-	/** n8n's sleep, ended at once by Stop: the item then reports that it was not sent further. */
-	async pause(delayMs: number, item: ItemContext): Promise<void> {
-		try {
-			await sleepUnlessAborted(delayMs, this.signal);
-		} catch (error) {
-			if (this.aborted) throw notSentError(this.node, item);
-			throw new NodeOperationError(this.node, error as Error, { itemIndex: item.itemIndex });
-		}
-	}
-
 
 	/** One HTTP request inside the window, never throwing for a failed request. */
 	private async request(

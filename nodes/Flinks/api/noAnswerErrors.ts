@@ -1,6 +1,7 @@
 import type { INode, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { sleepUnlessAborted } from './abort';
 import type { FlinksCall, UnansweredCall } from './call';
 import type { ItemContext } from './errors';
 import { itemError, mayHaveBeenCreated } from './errors';
@@ -161,4 +162,22 @@ export function mayHaveActed<E extends object>(error: E, item: ItemContext): E {
 /** The item an error concerns when Flinks may have acted on it; undefined otherwise. */
 export function uncertainItemOf(error: unknown): ItemContext | undefined {
 	return typeof error === 'object' && error !== null ? actedUncertainly.get(error) : undefined;
+}
+
+/**
+ * n8n's sleep before an item's next attempt, ended at once by Stop: the item then reports that
+ * it was not sent further.
+ */
+export async function waitBeforeRetry(
+	node: INode,
+	delayMs: number,
+	signal: AbortSignal | undefined,
+	item: ItemContext,
+): Promise<void> {
+	try {
+		await sleepUnlessAborted(delayMs, signal);
+	} catch (error) {
+		if (signal?.aborted) throw notSentError(node, item);
+		throw new NodeOperationError(node, error as Error, { itemIndex: item.itemIndex });
+	}
 }
