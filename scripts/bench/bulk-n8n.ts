@@ -29,7 +29,7 @@ const FLINKS_NODE = 'Flinks Session';
 const ITEMS_NODE = 'Month-end items';
 
 /** One row in one release: its figures, or why it has none. */
-interface BulkN8nRun {
+export interface BulkN8nRun {
 	spec: BulkRun;
 	row?: BulkRow;
 	/** Whole `n8n execute`: process start, database, every node, exit. */
@@ -44,7 +44,7 @@ interface ReleaseRows {
 }
 
 /** A row with its own server (items made on it), credential and workflow in the release's n8n. */
-interface PlannedRow {
+export interface PlannedRow {
 	spec: BulkRun;
 	server: FakeFlinksServer;
 	credential: CredentialRef;
@@ -103,7 +103,7 @@ async function runRelease(
 	}
 }
 
-async function planRow(spec: BulkRun, index: number): Promise<PlannedRow> {
+export async function planRow(spec: BulkRun, index: number): Promise<PlannedRow> {
 	const server = await FakeFlinksServer.start();
 	// n8n takes workflow IDs of up to 21 characters.
 	const id = `bulk-${index + 1}`;
@@ -123,7 +123,7 @@ async function planRow(spec: BulkRun, index: number): Promise<PlannedRow> {
 }
 
 /** One `n8n execute` against the row's server, limited as the engine part limits it. */
-async function measure(sandbox: N8nSandbox, planned: PlannedRow): Promise<BulkN8nRun> {
+export async function measure(sandbox: N8nSandbox, planned: PlannedRow): Promise<BulkN8nRun> {
 	const { spec, server, workflow } = planned;
 	limitServer(server, spec);
 	const result = await sandbox.execute(workflow.id as string);
