@@ -77,13 +77,32 @@ describe('runItems', () => {
 			4,
 			4,
 			async (index) => {
+				await new Promise((resolve) => setTimeout(resolve, index === 0 ? 10 : 30));
 				if (index === 0) throw new Error('item 0 broke');
-				await new Promise((resolve) => setTimeout(resolve, 20));
 				settled.push(index);
 			},
 			(index) => index < 4,
 		);
 		await expect(run).rejects.toThrow('item 0 broke');
 		expect(settled.sort()).toEqual([1, 2, 3]);
+	});
+
+	it('a task that throws: no item starts after it', async () => {
+		const started: number[] = [];
+		const run = runItems(
+			10,
+			2,
+			async (index) => {
+				started.push(index);
+				await new Promise((resolve) => setTimeout(resolve, index === 0 ? 15 : 2));
+				if (index === 0) throw new Error('item 0 broke');
+			},
+			() => true,
+		);
+		await expect(run).rejects.toThrow('item 0 broke');
+		// The second worker ran items while item 0 was in progress, and started none after it threw.
+		expect(started.length).toBeGreaterThan(1);
+		expect(started.length).toBeLessThan(10);
+		expect(started).toEqual(Array.from({ length: started.length }, (_, index) => index));
 	});
 });

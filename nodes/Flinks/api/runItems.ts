@@ -19,14 +19,15 @@ export async function runItems(
 	backlog?: { addBacklog(count: number): void },
 ): Promise<void> {
 	let next = 0;
-	const mayStart = () => next < count && shouldStart(next);
+	let failure: { error: unknown } | undefined;
+	// A task that throws ends the run: no further item starts.
+	const mayStart = () => next < count && failure === undefined && shouldStart(next);
 	const worker = async () => {
 		while (mayStart()) {
 			backlog?.addBacklog(-1);
 			await task(next++);
 		}
 	};
-	let failure: { error: unknown } | undefined;
 	const workers: Array<Promise<void>> = [];
 	backlog?.addBacklog(count);
 	try {
