@@ -8,7 +8,7 @@
  *    source (package.json, nodes/, credentials/) and over the packed tarball's **\/*.js and
  *    package.json, as the scanner does after it downloads a package. Errors fail the scan there;
  *    here warnings fail too.
- * 3. The tarball: no runtime dependencies, peer dependency only n8n-workflow, only dist/, README,
+ * 3. The tarball: no runtime dependencies, peer dependency only n8n-workflow, only dist/nodes, dist/credentials, README,
  *    LICENSE and package.json packed, every n8n.nodes/n8n.credentials path inside it, and the
  *    icons of the node and the credential SVG files in it, light and dark different.
  *
@@ -255,11 +255,15 @@ function checkManifest(manifest: Manifest, files: PackedFile[], folder: string):
 		manifest.keywords?.includes('n8n-community-node-package') === true,
 	);
 
+	// n8n-node build copies every image it finds into dist/ (docs/, test-results/ screenshots too).
 	const stray = files.filter(
-		(file) => !file.path.startsWith('dist/') && !ALWAYS_PACKED.test(file.path),
+		(file) =>
+			!/^dist\/(nodes|credentials)\//.test(file.path) &&
+			file.path !== 'dist/package.json' &&
+			!ALWAYS_PACKED.test(file.path),
 	);
 	record(
-		'tarball holds only dist/, README, LICENSE and package.json',
+		'tarball holds only dist/nodes, dist/credentials, README, LICENSE and package.json',
 		stray.length === 0,
 		stray.length ? stray.map((file) => file.path).join('\n') : undefined,
 	);
