@@ -397,17 +397,18 @@ const cases: FaultCase[] = [
 		cancels: BATCH + 1,
 	},
 	{
-		fault: 'slow answer past the 200 ms timeout, recovers',
-		options: { timeout: 200 },
+		// A timeout well above a healthy answer's worst stall on a busy machine: only item 20 meets it.
+		fault: 'slow answer past the 1 s timeout, recovers',
+		options: { timeout: 1000 },
 		arrange: ({ bed, ids }) =>
-			bed.server.injectFault({ kind: 'delay', ms: 1000, path: cancelOf(ids[20]) }),
+			bed.server.injectFault({ kind: 'delay', ms: 3000, path: cancelOf(ids[20]) }),
 		outcomes: { 20: cancelled(2) },
 		authorize: 1,
 		cancels: BATCH + 1,
 	},
 	{
-		fault: 'no answer at all, 200 ms timeout (Max Retries 1)',
-		options: { timeout: 200, maxRetries: 1 },
+		fault: 'no answer at all, 1 s timeout (Max Retries 1)',
+		options: { timeout: 1000, maxRetries: 1 },
 		arrange: ({ bed, ids }) =>
 			bed.server.injectFault({ kind: 'hang', times: Infinity, path: cancelOf(ids[20]) }),
 		outcomes: {
