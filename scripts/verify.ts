@@ -8,9 +8,10 @@
  *    source (package.json, nodes/, credentials/) and over the packed tarball's **\/*.js and
  *    package.json, as the scanner does after it downloads a package. Errors fail the scan there;
  *    here warnings fail too.
- * 3. The tarball: no runtime dependencies, peer dependency only n8n-workflow, only dist/nodes, dist/credentials, README,
- *    LICENSE and package.json packed, every n8n.nodes/n8n.credentials path inside it, and the
- *    icons of the node and the credential SVG files in it, light and dark different.
+ * 3. The tarball: no runtime dependencies, peer dependency only n8n-workflow, only dist/nodes,
+ *    dist/credentials, dist/package.json, README, LICENSE and package.json packed, every
+ *    n8n.nodes/n8n.credentials path inside it, and the icons of the node and the credential SVG
+ *    files in it, light and dark different.
  *
  * The scanner itself is not a dependency (it pins typescript 7 and axios); @n8n/node-cli already
  * ships the ESLint, parser and plugins it uses.
@@ -34,6 +35,9 @@ const SOURCE_PATTERNS = ['package.json', '{nodes,credentials}/**/*.{js,ts,json}'
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
 /** What npm may pack besides dist/: it always adds these. */
 const ALWAYS_PACKED = /^(package\.json|README(\.md)?|LICEN[CS]E(\.md|\.txt)?)$/i;
+
+/** What package.json's "files" packs from the build. */
+const BUILT_PACKED = /^dist\/((nodes|credentials)\/|package\.json$)/;
 
 interface Check {
 	name: string;
@@ -257,10 +261,7 @@ function checkManifest(manifest: Manifest, files: PackedFile[], folder: string):
 
 	// n8n-node build copies every image it finds into dist/ (docs/, test-results/ screenshots too).
 	const stray = files.filter(
-		(file) =>
-			!/^dist\/(nodes|credentials)\//.test(file.path) &&
-			file.path !== 'dist/package.json' &&
-			!ALWAYS_PACKED.test(file.path),
+		(file) => !BUILT_PACKED.test(file.path) && !ALWAYS_PACKED.test(file.path),
 	);
 	record(
 		'tarball holds only dist/nodes, dist/credentials, README, LICENSE and package.json',

@@ -4,6 +4,8 @@ import { runItems } from '../nodes/Flinks/api/runItems';
 /** A request leaving: the socket work Node does in a later turn of the event loop. */
 const sendLater = async () => await new Promise<void>((resolve) => setImmediate(resolve));
 
+const wait = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 function backlogCounter() {
 	let count = 0;
 	return {
@@ -43,7 +45,7 @@ describe('runItems', () => {
 			async (index) => {
 				started.push(index);
 				most = Math.max(most, ++inProgress);
-				await new Promise((resolve) => setTimeout(resolve, 1 + (index % 3)));
+				await wait(1 + (index % 3));
 				inProgress--;
 			},
 			() => true,
@@ -77,7 +79,7 @@ describe('runItems', () => {
 			4,
 			4,
 			async (index) => {
-				await new Promise((resolve) => setTimeout(resolve, index === 0 ? 10 : 30));
+				await wait(index === 0 ? 10 : 30);
 				if (index === 0) throw new Error('item 0 broke');
 				settled.push(index);
 			},
@@ -94,7 +96,7 @@ describe('runItems', () => {
 			2,
 			async (index) => {
 				started.push(index);
-				await new Promise((resolve) => setTimeout(resolve, index === 0 ? 15 : 2));
+				await wait(index === 0 ? 15 : 2);
 				if (index === 0) throw new Error('item 0 broke');
 			},
 			() => true,

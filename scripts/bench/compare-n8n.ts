@@ -38,8 +38,8 @@ async function main(): Promise<void> {
 		try {
 			for (const tarball of tarballs) {
 				const sandbox = await N8nSandbox.create(install, tarball);
-				sides.push({ sandbox, planned: [] });
-				const { planned } = sides[sides.length - 1];
+				const planned: PlannedRow[] = [];
+				sides.push({ sandbox, planned });
 				for (let repeat = 0; repeat < repeats; repeat++) {
 					for (const row of rows) planned.push(await planRow(specs[row], planned.length));
 				}

@@ -16,10 +16,8 @@ export class FreshReads<T> {
 
 	async get(): Promise<T> {
 		if (!this.latest) return await this.start();
-		this.next ??= this.latest.then(
-			async () => await this.start(),
-			async () => await this.start(),
-		);
+		const startNext = async () => await this.start();
+		this.next ??= this.latest.then(startNext, startNext);
 		return await this.next;
 	}
 
