@@ -113,8 +113,17 @@ export function isTokenFor(credentials: ICredentialDataDecryptedObject): boolean
  * A failed token exchange; n8n wraps it in a NodeApiError that takes `httpCode` as its own. Not
  * `code`: n8n 2.41's credential test would show a `code` in place of the message.
  */
-export function tokenFailure(code: string, message: string): Error {
-	return Object.assign(new Error(message), { httpCode: code });
+export function tokenFailure(code: string, message: string, statusCode?: number): Error {
+	return Object.assign(new Error(message), {
+		httpCode: code,
+		...(statusCode === undefined ? {} : { tokenEndpointStatus: statusCode }),
+	});
+}
+
+/** The HTTP status the token endpoint answered a failed exchange with, if it answered. */
+export function tokenEndpointStatusOf(error: unknown): number | undefined {
+	const status = (error as { tokenEndpointStatus?: unknown } | undefined)?.tokenEndpointStatus;
+	return typeof status === 'number' ? status : undefined;
 }
 
 /** Where a redirect points, as an origin; a relative Location resolves against the base URL. */

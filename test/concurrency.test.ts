@@ -344,16 +344,65 @@ describe('ConcurrencyWindow', () => {
 		}
 	});
 
-	it('gives creates as many token places as the window has, freed when their calls are sent', async () => {
-		const window = new ConcurrencyWindow(3);
-		for (let i = 0; i < 3; i++) await window.acquireTokenPlace();
-		let fourth = false;
-		const waiting = window.acquireTokenPlace().then(() => (fourth = true));
+	it.each([
+		// A fixed Concurrency: a token request takes one of the calls' places until it is given back.
+		{ kind: 'a fixed Concurrency of 3', window: () => new ConcurrencyWindow(3), places: 3 },
+		// Adaptive: twice the window's, one round of tokens exchanged while the round before is sent.
+		{
+			kind: 'the adaptive window',
+			window: () => new ConcurrencyWindow(),
+			places: 2 * ConcurrencyWindow.ADAPTIVE_START,
+		},
+	])('gives creates $places token places with $kind', async ({ window: make, places }) => {
+		const window = make();
+		for (let i = 0; i < places; i++) await window.acquireTokenPlace();
+		let next = false;
+		const waiting = window.acquireTokenPlace().then(() => (next = true));
 		await Promise.resolve();
-		expect(fourth).toBe(false);
+		expect(next).toBe(false);
 		window.releaseTokenPlace();
 		await waiting;
-		expect(fourth).toBe(true);
+		expect(next).toBe(true);
+	});
+
+	it("narrows the token requests' own window on a token endpoint rate limit, not the calls' window", () => {
+		const now = jest.spyOn(Date, 'now');
+		try {
+			now.mockReturnValue(1_000);
+			const window = new ConcurrencyWindow();
+			const exchanges = window.exchanges as ConcurrencyWindow;
+			for (let i = 0; i < 6; i++) answerClean(window, 50);
+			for (let i = 0; i < 6; i++) answerClean(exchanges, 50);
+			expect(window.limit).toBe(10);
+			expect(exchanges.limit).toBe(10);
+			// The token endpoint answers TOO_MANY_REQUESTS to a token request sent with 10 others on the wire.
+			expect(exchanges.recordCongestion(rejected(999, 11))).toBe(true);
+			expect(exchanges.limit).toBe(7);
+			expect(window.limit).toBe(10);
+			// And a 429 to a call narrows the calls' window only.
+			expect(window.recordCongestion(rejected(999, 11))).toBe(true);
+			expect(window.limit).toBe(7);
+			expect(exchanges.limit).toBe(7);
+		} finally {
+			now.mockRestore();
+		}
+	});
+
+	it("lets token requests follow the calls' window until the token endpoint signals a limit of its own", () => {
+		const window = new ConcurrencyWindow();
+		const exchanges = window.exchanges as ConcurrencyWindow;
+		expect(exchanges.limit).toBe(ConcurrencyWindow.ADAPTIVE_START);
+		for (let i = 0; i < 4; i++) answerClean(window, 50);
+		expect(window.limit).toBe(8);
+		expect(exchanges.limit).toBe(8);
+		// Never wider than the calls' window, even after clean token answers of its own.
+		for (let i = 0; i < 12; i++) answerClean(exchanges, 50);
+		expect(exchanges.limit).toBe(8);
+	});
+
+	it("has no window of its own for token requests with a fixed Concurrency (they take the calls' places)", () => {
+		expect(new ConcurrencyWindow(5).exchanges).toBeUndefined();
+		expect(new ConcurrencyWindow().exchanges?.exchanges).toBeUndefined();
 	});
 
 	it('stays at a fixed value', () => {

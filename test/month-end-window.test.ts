@@ -242,6 +242,70 @@ describe('nothing twice under create faults at concurrency', () => {
 	}, 60_000);
 });
 
+describe('a token endpoint stricter than the API', () => {
+	it('admitting 3 token requests at once narrows the token requests, not the creates: tokens are exchanged ahead of slow creates', async () => {
+		bed.server.setLatency(10);
+		bed.server.setMaxTokenRequestsInFlight(3);
+		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 150, times: 80 });
+		const run = await bed.engine.run({
+			items: Array.from({ length: 80 }, (_, n) => customer(n)),
+			parameters: createParameters(),
+			onError: 'continueRegularOutput',
+		});
+		expect(run.items.filter((item) => 'error' in item.json)).toEqual([]);
+		const refused = bed.server.requests.filter(
+			(request) => request.path === AUTHORIZE.path && request.status === 401,
+		);
+		// The token endpoint did turn some away (the window met its limit)…
+		expect(refused.length).toBeGreaterThan(0);
+		// …yet the creates' window grew past it, as Flinks' API allowed.
+		expect(bed.server.peakApiCallsInFlight).toBeGreaterThanOrEqual(8);
+		expect(bed.server.allSessions()).toHaveLength(80);
+	}, 30_000);
+});
+
+describe('which window a failed token request narrows', () => {
+	it.each([
+		{ answer: '429 (a limit in front of the API too)', fault: 'status', narrowsCalls: true },
+		{
+			answer: '401 TOO_MANY_REQUESTS (its own limit)',
+			fault: 'tooManyRequests401',
+			narrowsCalls: false,
+		},
+	] as const)('a create token request answered $answer', async ({ fault, narrowsCalls }) => {
+		const signals = { calls: 0, tokenRequests: 0 };
+		const proto = ConcurrencyWindow.prototype;
+		const recordCongestion = proto.recordCongestion;
+		const spy = jest.spyOn(proto, 'recordCongestion').mockImplementation(function (
+			this: ConcurrencyWindow,
+			signal,
+		) {
+			// Only the calls' window has a window of its own for token requests.
+			if (this.exchanges) signals.calls++;
+			else signals.tokenRequests++;
+			return recordCongestion.call(this, signal);
+		});
+		try {
+			bed.server.setLatency(5);
+			bed.server.injectFault(
+				fault === 'status'
+					? { ...AUTHORIZE, kind: 'status', status: 429, retryAfter: '0', times: 2 }
+					: { ...AUTHORIZE, kind: 'tooManyRequests401', times: 2 },
+			);
+			const run = await bed.engine.run({
+				items: Array.from({ length: 10 }, (_, n) => customer(n)),
+				parameters: createParameters(),
+				onError: 'continueRegularOutput',
+			});
+			expect(run.items.filter((item) => 'error' in item.json)).toEqual([]);
+			expect(signals.tokenRequests).toBe(2);
+			expect(signals.calls).toBe(narrowsCalls ? 2 : 0);
+		} finally {
+			spy.mockRestore();
+		}
+	});
+});
+
 describe('two executions on one window, one stopped', () => {
 	it('the other finishes every create and no place stays taken', async () => {
 		const ledger = placeLedger();

@@ -19,6 +19,8 @@ export interface Attempt {
 	durationMs: number;
 	/** The window's requests in flight when it was sent, itself included. */
 	inFlightAtSend?: number;
+	/** A failed token request's HTTP status, when the token endpoint answered. */
+	tokenEndpointStatus?: number;
 }
 
 /** Connections that never reached Flinks: nothing was sent, so nothing can have happened. */

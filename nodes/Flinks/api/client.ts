@@ -39,6 +39,9 @@ export class FlinksClient {
 
 	private readonly load: LoadFeedback;
 
+	/** What creates' own token requests tell the window (its exchanges' window when adaptive). */
+	private readonly exchangeLoad: LoadFeedback;
+
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
 		target: { baseUrl: string; credentialsRef: { id: string; name: string }; xClientId: string },
@@ -54,6 +57,9 @@ export class FlinksClient {
 			this.maySend(index),
 		);
 		this.load = windowFeedback(window, ctx.logger, 'Flinks Session');
+		this.exchangeLoad = window.exchanges
+			? windowFeedback(window.exchanges, ctx.logger, 'Flinks Session (token requests)')
+			: this.load;
 	}
 
 	readonly baseUrl: string;
@@ -175,7 +181,8 @@ export class FlinksClient {
 			for (;;) {
 				if (!this.maySend(item.itemIndex)) throw notSentError(this.node, item);
 				let attempt: Attempt | undefined;
-				if (ticket.exclusive && ticket.exchanges) {
+				const ownExchange = ticket.exclusive === true && ticket.exchanges;
+				if (ownExchange) {
 					const exchanged = await this.requests.exchangeOwnToken(ticket, item, tokenPlace);
 					if (exchanged.ticket) {
 						ticket = exchanged.ticket;
@@ -194,7 +201,7 @@ export class FlinksClient {
 				budget.countAttempt();
 				const exchangeAgainInMs = this.tokens.afterRequest(ticket, attempt, budget, item);
 				if (exchangeAgainInMs === undefined) return { ticket, attempt };
-				this.load.congested(attempt);
+				this.reportExchangeCongestion(attempt, ownExchange);
 				await waitBeforeRetry(this.node, exchangeAgainInMs, this.signal, item);
 				ticket = await this.tokens.beforeRetry(ticket, item);
 			}
@@ -206,6 +213,20 @@ export class FlinksClient {
 			// Leaving while holding the exchange (stopped, or an unexpected error): a waiter takes over.
 			this.tokens.release(ticket);
 			tokenPlace.giveBack();
+		}
+	}
+
+	/**
+	 * A failed token request. A create's own: its window hears it, and a 429 (a limit in front of
+	 * the API as well) narrows the calls' window too; TOO_MANY_REQUESTS, a 5xx or a lost answer
+	 * concern the token endpoint alone. n8n's exchange for the shared token held a call's place.
+	 */
+	private reportExchangeCongestion(attempt: Attempt, ownExchange: boolean): void {
+		if (!ownExchange) return this.load.congested(attempt);
+		this.exchangeLoad.congested(attempt);
+		if (this.exchangeLoad !== this.load && attempt.tokenEndpointStatus === 429) {
+			// Where the calls' window met that limit is unknown: in flight counts token requests here.
+			this.load.congested({ ...attempt, inFlightAtSend: undefined });
 		}
 	}
 

@@ -21,8 +21,13 @@ export interface CongestionSignal {
  * twice MAX_HOLD_WINDOWS more windows, so that one n8n instance always takes back room another
  * one has left, also when its executions come one small batch after another. An adaptive window is shared by every execution that talks to
  * the same Flinks instance with the same credential in this n8n instance (see sharedState.ts).
- * Creates' own token exchanges have their own places, as many as the window's: a token in hand
- * keeps its place until its create is sent, so exchanges overlap the creates without outrunning them.
+ * Creates' own tokens have places of their own, twice the window's: a token keeps its place from
+ * its exchange until its create is sent, so one round of creates' tokens is exchanged while the
+ * round before is on the wire, and no more tokens wait than the next round of creates will use.
+ * The exchanges themselves have a window of their own (`exchanges`), never wider than this one:
+ * the token endpoint's own signals (TOO_MANY_REQUESTS, 5xx, lost answers) narrow only that one,
+ * as Flinks limits token requests apart from API calls; a 429 there (a limit in front of both)
+ * narrows this one too.
  */
 export class ConcurrencyWindow {
 	static readonly ADAPTIVE_START = 4;
@@ -85,18 +90,39 @@ export class ConcurrencyWindow {
 	private readonly calls = new Places(() => this.limit);
 
 	/** Creates' own tokens being exchanged, or obtained and not yet sent with their create. */
-	private readonly ownTokens = new Places(() => this.limit);
+	private readonly ownTokens = new Places(() => 2 * this.limit);
+
+	/**
+	 * Creates' own token requests on the wire (adaptive windows only): a window of their own,
+	 * never wider than this one, narrowed by what the token endpoint answers.
+	 */
+	readonly exchanges: ConcurrencyWindow | undefined;
 
 	/** When the last item in flight finished, while none is. */
 	private idleSince: number | undefined;
 
-	constructor(private readonly fixed?: number) {
+	constructor(
+		private readonly fixed?: number,
+		/**
+		 * The window this one is never wider than: for `exchanges`, the calls' window. Until the
+		 * token endpoint first signals congestion, `exchanges` is as wide as that window.
+		 */
+		private readonly ceiling?: () => number,
+	) {
 		this.window = fixed ?? ConcurrencyWindow.ADAPTIVE_START;
 		this.slowStart = fixed === undefined;
+		this.exchanges =
+			fixed === undefined && ceiling === undefined
+				? new ConcurrencyWindow(undefined, () => this.limit)
+				: undefined;
 	}
 
 	get limit(): number {
-		return Math.max(1, Math.floor(this.window));
+		const ceiling = this.ceiling?.();
+		if (ceiling === undefined) return Math.max(1, Math.floor(this.window));
+		// No limit of its own met yet: as wide as the window above, which it follows.
+		if (this.slowStart) this.window = Math.max(this.window, ceiling);
+		return Math.max(1, Math.floor(Math.min(this.window, ceiling)));
 	}
 
 	get adaptive(): boolean {
@@ -124,9 +150,10 @@ export class ConcurrencyWindow {
 	}
 
 	/**
-	 * A place for a create's own token exchange. Adaptive: a token place, kept until the create is
-	 * sent (or gives up). Fixed (the Concurrency option): a place among the calls, for the exchange
-	 * only, so that no more requests than the number set are ever open at Flinks.
+	 * A place for a create's own token. Adaptive: a token place, kept until the create is sent (or
+	 * gives up); its exchange also waits for a place in `exchanges`. Fixed (the Concurrency option):
+	 * a place among the calls, for the exchange only, so that no more requests than the number set
+	 * are ever open at Flinks.
 	 */
 	async acquireTokenPlace(signal?: AbortSignal): Promise<number> {
 		return this.adaptive ? await this.ownTokens.take(signal) : await this.acquire(signal);
@@ -147,9 +174,13 @@ export class ConcurrencyWindow {
 		this.backlog = Math.max(0, this.backlog + count);
 	}
 
-	/** Calls on the wire or waiting for a place, and creates exchanging a token for one. */
+	/**
+	 * Calls on the wire or waiting for a place. Not creates still exchanging their tokens: while
+	 * the token endpoint holds calls back, a wider window for calls would be untried, and met later
+	 * all at once (RFC 7661).
+	 */
 	private get demand(): number {
-		return this.calls.inUse + this.calls.queued + this.ownTokens.inUse + this.ownTokens.queued;
+		return this.calls.inUse + this.calls.queued;
 	}
 
 	/** A request answered without congestion, after `durationMs` on the wire. */
@@ -186,7 +217,9 @@ export class ConcurrencyWindow {
 		}
 		this.windowWhenSlowStartEnded = this.slowStart ? this.window : undefined;
 		// Where this request met the limit: in slow start, what was in flight when it was sent.
-		const metAt = this.slowStart ? this.slowStartLimit(inFlightAtSend ?? Infinity) : this.window;
+		const metAt = this.slowStart
+			? this.slowStartLimit(inFlightAtSend ?? Infinity)
+			: Math.min(this.window, this.ceiling?.() ?? Infinity);
 		const { HOLD_WINDOWS, MAX_HOLD_WINDOWS, DECREASE_FACTOR } = ConcurrencyWindow;
 		const previous = this.congestedWindow;
 		if (previous !== undefined && metAt >= previous - 1) {
@@ -216,6 +249,8 @@ export class ConcurrencyWindow {
 
 	private grow(): void {
 		const { ADAPTIVE_CEILING, HOLD_WINDOWS } = ConcurrencyWindow;
+		// Held down by the window above: growing further would say nothing about this limit.
+		if (this.ceiling && this.window >= this.ceiling()) return;
 		if (this.congestedWindow === undefined) {
 			// Slow start doubles per round trip; once a limit has lifted, one more per window.
 			const step = this.slowStart ? 1 : 1 / this.window;

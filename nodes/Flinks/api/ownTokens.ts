@@ -7,7 +7,10 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 
 import { FlinksPayApi } from '../../../credentials/FlinksPayApi.credentials';
-import { withTokenRequestSettings } from '../../../credentials/flinksPayToken';
+import {
+	tokenEndpointStatusOf,
+	withTokenRequestSettings,
+} from '../../../credentials/flinksPayToken';
 import type { Attempt } from './attempt';
 import type { Deadline } from './send';
 
@@ -74,6 +77,7 @@ export async function exchangeOwnToken(
 				failure: new NodeApiError(ctx.getNode(), error as JsonObject),
 				startedAt,
 				durationMs: Date.now() - startedAt,
+				tokenEndpointStatus: tokenEndpointStatusOf(error),
 			},
 		};
 	}

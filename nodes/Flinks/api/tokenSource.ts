@@ -138,14 +138,18 @@ export class TokenSource {
 
 	/**
 	 * Exchanges `ticket`'s own token (a call that initiates a session): the ticket that carries it,
-	 * or the failed exchange's attempt. The caller holds a place in the window.
+	 * or the failed exchange's attempt. The caller holds a place in the window: `answered` is
+	 * called once Flinks' answer is in, before the credential is read again.
 	 */
 	async exchangeOwn(
 		ticket: TokenTicket,
 		deadline: Deadline,
 		item: ItemContext,
+		answered: (exchange: { token?: string; attempt: Attempt }) => void,
 	): Promise<{ ticket?: TokenTicket; attempt: Attempt }> {
-		const { token, attempt } = await exchangeOwnToken(this.ctx, ticket.credentials, deadline);
+		const exchange = await exchangeOwnToken(this.ctx, ticket.credentials, deadline);
+		answered(exchange);
+		const { token, attempt } = exchange;
 		if (token === undefined) return { attempt };
 		// Edited while the token was on its way: no create goes to the old settings after the edit.
 		await this.checkCredentialUnchanged(item);

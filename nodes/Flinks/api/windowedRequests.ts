@@ -48,24 +48,42 @@ export class WindowedRequests {
 
 	/**
 	 * A call that initiates a session exchanges its own token in one of the window's token places
-	 * (exchanges count against the window), kept until its call is sent: exchanges overlap the
-	 * calls, and no more tokens wait unsent than the window lets calls go.
+	 * (exchanges count against the window), kept until its call is sent, and on the wire in a place
+	 * of the exchanges' own window: exchanges overlap the calls, and no more tokens wait unsent than
+	 * the next round of calls will use. The exchanges' window hears how the exchange went.
 	 */
 	async exchangeOwnToken(
 		ticket: TokenTicket,
 		item: ItemContext,
 		tokenPlace: TokenPlace,
 	): Promise<{ ticket?: TokenTicket; attempt: Attempt }> {
+		const { exchanges } = this.window;
 		let inFlightAtSend: number | undefined;
 		try {
 			inFlightAtSend = await tokenPlace.take(this.signal);
+			if (exchanges) inFlightAtSend = await exchanges.acquire(this.signal);
 		} catch {
 			throw notSentError(this.ctx.getNode(), item);
 		}
-		if (!this.maySend(item.itemIndex)) throw notSentError(this.ctx.getNode(), item);
-		const deadline = new Deadline(this.policy.timeoutMs, this.signal);
-		const exchanged = await this.tokens.exchangeOwn(ticket, deadline, item);
-		if (!exchanged.ticket || !this.window.tokenPlaceKeptUntilSent) tokenPlace.giveBack();
+		// The exchange's place is free once Flinks answered, not after the credential is read again.
+		let onTheWire = true;
+		const answered = (exchange?: { token?: string; attempt: Attempt }) => {
+			if (!onTheWire) return;
+			onTheWire = false;
+			if (!this.window.tokenPlaceKeptUntilSent) tokenPlace.giveBack();
+			exchanges?.release();
+			if (exchange?.token !== undefined)
+				exchanges?.recordClean(exchange.attempt.durationMs, inFlightAtSend);
+		};
+		let exchanged: { ticket?: TokenTicket; attempt: Attempt };
+		try {
+			if (!this.maySend(item.itemIndex)) throw notSentError(this.ctx.getNode(), item);
+			const deadline = new Deadline(this.policy.timeoutMs, this.signal);
+			exchanged = await this.tokens.exchangeOwn(ticket, deadline, item, answered);
+		} finally {
+			answered();
+		}
+		if (!exchanged.ticket) tokenPlace.giveBack();
 		return { ...exchanged, attempt: { ...exchanged.attempt, inFlightAtSend } };
 	}
 
