@@ -347,11 +347,11 @@ describe('ConcurrencyWindow', () => {
 	it.each([
 		// A fixed Concurrency: a token request takes one of the calls' places until it is given back.
 		{ kind: 'a fixed Concurrency of 3', window: () => new ConcurrencyWindow(3), places: 3 },
-		// Adaptive: twice the window's, one round of tokens exchanged while the round before is sent.
+		// Adaptive: as many as the window's, held from the exchange until the create is sent.
 		{
 			kind: 'the adaptive window',
 			window: () => new ConcurrencyWindow(),
-			places: 2 * ConcurrencyWindow.ADAPTIVE_START,
+			places: ConcurrencyWindow.ADAPTIVE_START,
 		},
 	])('gives creates $places token places with $kind', async ({ window: make, places }) => {
 		const window = make();

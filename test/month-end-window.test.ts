@@ -5,6 +5,7 @@ import type { FlinksTestBed } from './helpers/flinks-test-bed';
 import { createParameters, customer, useTestBed } from './helpers/flinks-test-bed';
 import { atNthRequest, AUTHORIZE, CREATES } from './helpers/fault-matrix';
 import { FreshReads } from '../nodes/Flinks/api/freshReads';
+import { expectEveryPlaceGivenBack, placeLedger } from './helpers/place-ledger';
 
 let bed: FlinksTestBed;
 
@@ -68,46 +69,6 @@ describe('ConcurrencyWindow', () => {
 	});
 });
 
-/** Places taken and not given back, counted at the window (calls and creates' token places). */
-function placeLedger() {
-	const held = { calls: 0, tokens: 0 };
-	const taken = { calls: 0, tokens: 0 };
-	const proto = ConcurrencyWindow.prototype;
-	const acquire = proto.acquire;
-	const release = proto.release;
-	const acquireToken = proto.acquireTokenPlace;
-	const releaseToken = proto.releaseTokenPlace;
-	const spies = [
-		jest.spyOn(proto, 'acquire').mockImplementation(async function (
-			this: ConcurrencyWindow,
-			...args
-		) {
-			const inUse = await acquire.apply(this, args);
-			held.calls++;
-			taken.calls++;
-			return inUse;
-		}),
-		jest.spyOn(proto, 'release').mockImplementation(function (this: ConcurrencyWindow) {
-			held.calls--;
-			release.apply(this);
-		}),
-		jest.spyOn(proto, 'acquireTokenPlace').mockImplementation(async function (
-			this: ConcurrencyWindow,
-			...args
-		) {
-			const inUse = await acquireToken.apply(this, args);
-			held.tokens++;
-			taken.tokens++;
-			return inUse;
-		}),
-		jest.spyOn(proto, 'releaseTokenPlace').mockImplementation(function (this: ConcurrencyWindow) {
-			held.tokens--;
-			releaseToken.apply(this);
-		}),
-	];
-	return { held, taken, restore: () => spies.forEach((spy) => spy.mockRestore()) };
-}
-
 describe('places given back on every path', () => {
 	const items = (count: number) => Array.from({ length: count }, (_, n) => customer(n));
 
@@ -129,7 +90,7 @@ describe('places given back on every path', () => {
 				});
 				await new Promise((resolve) => setTimeout(resolve, 100));
 				expect(ledger.taken.tokens).toBeGreaterThan(0);
-				expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
+				expectEveryPlaceGivenBack(ledger);
 			} finally {
 				ledger.restore();
 			}
@@ -166,7 +127,7 @@ describe('places given back on every path', () => {
 			});
 			expect(run.items).toHaveLength(40);
 			expect(ledger.taken.tokens).toBeGreaterThan(0);
-			expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
+			expectEveryPlaceGivenBack(ledger);
 		} finally {
 			ledger.restore();
 		}
@@ -180,7 +141,7 @@ describe('places given back on every path', () => {
 			const run = await bed.engine.run({ items: items(40), parameters: createParameters() });
 			expect(run.error).toBeDefined();
 			expect(ledger.taken.tokens).toBeGreaterThan(0);
-			expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
+			expectEveryPlaceGivenBack(ledger);
 		} finally {
 			ledger.restore();
 		}
@@ -324,7 +285,7 @@ describe('two executions on one window, one stopped', () => {
 			expect(other.error).toBeUndefined();
 			expect(other.items.filter((item) => 'error' in item.json)).toEqual([]);
 			await new Promise((resolve) => setTimeout(resolve, 100));
-			expect(ledger.held).toEqual({ calls: 0, tokens: 0 });
+			expectEveryPlaceGivenBack(ledger);
 		} finally {
 			ledger.restore();
 		}

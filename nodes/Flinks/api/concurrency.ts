@@ -21,13 +21,12 @@ export interface CongestionSignal {
  * twice MAX_HOLD_WINDOWS more windows, so that one n8n instance always takes back room another
  * one has left, also when its executions come one small batch after another. An adaptive window is shared by every execution that talks to
  * the same Flinks instance with the same credential in this n8n instance (see sharedState.ts).
- * Creates' own tokens have places of their own, twice the window's: a token keeps its place from
- * its exchange until its create is sent, so one round of creates' tokens is exchanged while the
- * round before is on the wire, and no more tokens wait than the next round of creates will use.
- * The exchanges themselves have a window of their own (`exchanges`), never wider than this one:
- * the token endpoint's own signals (TOO_MANY_REQUESTS, 5xx, lost answers) narrow only that one,
- * as Flinks limits token requests apart from API calls; a 429 there (a limit in front of both)
- * narrows this one too.
+ * Creates' own tokens have places of their own, as many as the window's: a token keeps its place
+ * from its exchange until its create is sent, so exchanges overlap the creates without outrunning
+ * them and no token waits longer than a round of creates. The exchanges themselves have a window
+ * of their own (`exchanges`), as wide as this one until the token endpoint first pushes back: its
+ * own signals (TOO_MANY_REQUESTS, 5xx, lost answers) narrow only that one, as Flinks limits token
+ * requests apart from API calls; a 429 there (a limit in front of both) narrows this one too.
  */
 export class ConcurrencyWindow {
 	static readonly ADAPTIVE_START = 4;
@@ -90,11 +89,11 @@ export class ConcurrencyWindow {
 	private readonly calls = new Places(() => this.limit);
 
 	/** Creates' own tokens being exchanged, or obtained and not yet sent with their create. */
-	private readonly ownTokens = new Places(() => 2 * this.limit);
+	private readonly ownTokens = new Places(() => this.limit);
 
 	/**
-	 * Creates' own token requests on the wire (adaptive windows only): a window of their own,
-	 * never wider than this one, narrowed by what the token endpoint answers.
+	 * Creates' own token requests on the wire (adaptive windows only): a window of their own, never
+	 * wider than this one and as wide until the token endpoint pushes back, which then narrows it.
 	 */
 	readonly exchanges: ConcurrencyWindow | undefined;
 
@@ -109,8 +108,9 @@ export class ConcurrencyWindow {
 		 */
 		private readonly ceiling?: () => number,
 	) {
-		this.window = fixed ?? ConcurrencyWindow.ADAPTIVE_START;
-		this.slowStart = fixed === undefined;
+		// `exchanges` has no size of its own until the token endpoint first pushes back.
+		this.window = fixed ?? (ceiling ? Infinity : ConcurrencyWindow.ADAPTIVE_START);
+		this.slowStart = fixed === undefined && ceiling === undefined;
 		this.exchanges =
 			fixed === undefined && ceiling === undefined
 				? new ConcurrencyWindow(undefined, () => this.limit)
@@ -118,11 +118,7 @@ export class ConcurrencyWindow {
 	}
 
 	get limit(): number {
-		const ceiling = this.ceiling?.();
-		if (ceiling === undefined) return Math.max(1, Math.floor(this.window));
-		// No limit of its own met yet: as wide as the window above, which it follows.
-		if (this.slowStart) this.window = Math.max(this.window, ceiling);
-		return Math.max(1, Math.floor(Math.min(this.window, ceiling)));
+		return Math.max(1, Math.floor(Math.min(this.window, this.ceiling?.() ?? Infinity)));
 	}
 
 	get adaptive(): boolean {
@@ -156,7 +152,10 @@ export class ConcurrencyWindow {
 	 * are ever open at Flinks.
 	 */
 	async acquireTokenPlace(signal?: AbortSignal): Promise<number> {
-		return this.adaptive ? await this.ownTokens.take(signal) : await this.acquire(signal);
+		if (!this.adaptive) return await this.acquire(signal);
+		// Token requests go out before their calls: after an idle minute, they too start low.
+		this.restartAfterIdle();
+		return await this.ownTokens.take(signal);
 	}
 
 	releaseTokenPlace(): void {
@@ -174,13 +173,9 @@ export class ConcurrencyWindow {
 		this.backlog = Math.max(0, this.backlog + count);
 	}
 
-	/**
-	 * Calls on the wire or waiting for a place. Not creates still exchanging their tokens: while
-	 * the token endpoint holds calls back, a wider window for calls would be untried, and met later
-	 * all at once (RFC 7661).
-	 */
+	/** Calls on the wire or waiting for a place, and creates exchanging a token for one. */
 	private get demand(): number {
-		return this.calls.inUse + this.calls.queued;
+		return this.calls.inUse + this.calls.queued + this.ownTokens.inUse + this.ownTokens.queued;
 	}
 
 	/** A request answered without congestion, after `durationMs` on the wire. */
@@ -219,7 +214,7 @@ export class ConcurrencyWindow {
 		// Where this request met the limit: in slow start, what was in flight when it was sent.
 		const metAt = this.slowStart
 			? this.slowStartLimit(inFlightAtSend ?? Infinity)
-			: Math.min(this.window, this.ceiling?.() ?? Infinity);
+			: this.limitMetAt(inFlightAtSend);
 		const { HOLD_WINDOWS, MAX_HOLD_WINDOWS, DECREASE_FACTOR } = ConcurrencyWindow;
 		const previous = this.congestedWindow;
 		if (previous !== undefined && metAt >= previous - 1) {
@@ -234,6 +229,16 @@ export class ConcurrencyWindow {
 		this.window = Math.max(1, metAt * DECREASE_FACTOR);
 		this.lastDecreaseAt = Date.now();
 		return true;
+	}
+
+	/**
+	 * Where a limit was met after slow start: the window, which is full then. `exchanges` (whose
+	 * size may be its ceiling's, or none yet) counts what was on the wire when the refused request
+	 * was sent.
+	 */
+	private limitMetAt(inFlightAtSend: number | undefined): number {
+		if (!this.ceiling) return this.window;
+		return Math.max(1, Math.min(this.window, this.ceiling(), inFlightAtSend ?? Infinity));
 	}
 
 	/**
@@ -272,9 +277,10 @@ export class ConcurrencyWindow {
 		// Held long enough: probe above the old limit, one per window again.
 		this.window = Math.min(ADAPTIVE_CEILING, this.window + 1 / this.window);
 		if (this.window >= this.congestedWindow + 1) {
-			// Clean beyond the old limit: it has lifted, so forget it.
+			// Clean beyond the old limit: it has lifted, so forget it (`exchanges` follows its ceiling again).
 			this.congestedWindow = undefined;
 			this.holdWindows = HOLD_WINDOWS;
+			if (this.ceiling) this.window = Infinity;
 		}
 	}
 
@@ -297,7 +303,8 @@ export class ConcurrencyWindow {
 	private restartAfterIdle(): void {
 		const { idleSince } = this;
 		this.idleSince = undefined;
-		if (!this.adaptive || this.calls.inUse > 0 || idleSince === undefined) return;
+		// `exchanges` is never wider than its ceiling, which restarts.
+		if (!this.adaptive || this.ceiling || this.calls.inUse > 0 || idleSince === undefined) return;
 		if (Date.now() - idleSince < ConcurrencyWindow.IDLE_RESTART_MS) return;
 		this.window = Math.min(this.window, ConcurrencyWindow.ADAPTIVE_START);
 		this.slowStart = this.congestedWindow === undefined;
