@@ -21,6 +21,8 @@ export interface Attempt {
 	inFlightAtSend?: number;
 	/** A failed token request's HTTP status, when the token endpoint answered. */
 	tokenEndpointStatus?: number;
+	/** A create's token request: calls and token requests on the wire when it was sent, itself included. */
+	requestsInFlightAtSend?: number;
 }
 
 /** Connections that never reached Flinks: nothing was sent, so nothing can have happened. */

@@ -225,8 +225,8 @@ export class FlinksClient {
 		if (!ownExchange) return this.load.congested(attempt);
 		this.exchangeLoad.congested(attempt);
 		if (this.exchangeLoad !== this.load && attempt.tokenEndpointStatus === 429) {
-			// Where the calls' window met that limit is unknown: in flight counts token requests here.
-			this.load.congested({ ...attempt, inFlightAtSend: undefined });
+			// A limit both count against: it was met at the calls and token requests on the wire.
+			this.load.congested({ ...attempt, inFlightAtSend: attempt.requestsInFlightAtSend });
 		}
 	}
 

@@ -65,6 +65,7 @@ export class WindowedRequests {
 		} catch {
 			throw notSentError(this.ctx.getNode(), item);
 		}
+		const callsInFlightAtSend = this.window.inFlight;
 		// The exchange's place is free once Flinks answered, not after the credential is read again.
 		let onTheWire = true;
 		const answered = (exchange?: { token?: string; attempt: Attempt }) => {
@@ -84,7 +85,13 @@ export class WindowedRequests {
 			answered();
 		}
 		if (!exchanged.ticket) tokenPlace.giveBack();
-		return { ...exchanged, attempt: { ...exchanged.attempt, inFlightAtSend } };
+		const requestsInFlightAtSend = exchanges
+			? callsInFlightAtSend + (inFlightAtSend ?? 0)
+			: undefined;
+		return {
+			...exchanged,
+			attempt: { ...exchanged.attempt, inFlightAtSend, requestsInFlightAtSend },
+		};
 	}
 
 	/**
