@@ -103,22 +103,22 @@ export class ConcurrencyWindow {
 	constructor(
 		private readonly fixed?: number,
 		/**
-		 * The window this one is never wider than: for `exchanges`, the calls' window. Until the
-		 * token endpoint first signals congestion, `exchanges` is as wide as that window.
+		 * For `exchanges`, the calls' window: never wider than it, as wide until the token endpoint
+		 * first signals congestion, and weighing probes by its backlog.
 		 */
-		private readonly ceiling?: () => number,
+		private readonly above?: ConcurrencyWindow,
 	) {
 		// `exchanges` has no size of its own until the token endpoint first pushes back.
-		this.window = fixed ?? (ceiling ? Infinity : ConcurrencyWindow.ADAPTIVE_START);
-		this.slowStart = fixed === undefined && ceiling === undefined;
+		this.window = fixed ?? (above ? Infinity : ConcurrencyWindow.ADAPTIVE_START);
+		this.slowStart = fixed === undefined && above === undefined;
 		this.exchanges =
-			fixed === undefined && ceiling === undefined
-				? new ConcurrencyWindow(undefined, () => this.limit)
+			fixed === undefined && above === undefined
+				? new ConcurrencyWindow(undefined, this)
 				: undefined;
 	}
 
 	get limit(): number {
-		return Math.max(1, Math.floor(Math.min(this.window, this.ceiling?.() ?? Infinity)));
+		return Math.max(1, Math.floor(Math.min(this.window, this.above?.limit ?? Infinity)));
 	}
 
 	get adaptive(): boolean {
@@ -154,7 +154,7 @@ export class ConcurrencyWindow {
 	async acquireTokenPlace(signal?: AbortSignal): Promise<number> {
 		if (!this.adaptive) return await this.acquire(signal);
 		// Token requests go out before their calls: after an idle minute, they too start low.
-		this.restartAfterIdle();
+		this.restartAfterIdle({ takingCallPlace: false });
 		return await this.ownTokens.take(signal);
 	}
 
@@ -173,9 +173,15 @@ export class ConcurrencyWindow {
 		this.backlog = Math.max(0, this.backlog + count);
 	}
 
-	/** Calls on the wire or waiting for a place, and creates exchanging a token for one. */
+	/**
+	 * Calls on the wire or waiting for a place, and creates exchanging a token for one, unless the
+	 * token endpoint holds them back (creates wait for a place in `exchanges`): a wider window for
+	 * calls would then go untried, to be met later all at once (RFC 7661).
+	 */
 	private get demand(): number {
-		return this.calls.inUse + this.calls.queued + this.ownTokens.inUse + this.ownTokens.queued;
+		const calls = this.calls.inUse + this.calls.queued;
+		if ((this.exchanges?.calls.queued ?? 0) > 0) return calls;
+		return calls + this.ownTokens.inUse + this.ownTokens.queued;
 	}
 
 	/** A request answered without congestion, after `durationMs` on the wire. */
@@ -233,12 +239,12 @@ export class ConcurrencyWindow {
 
 	/**
 	 * Where a limit was met after slow start: the window, which is full then. `exchanges` (whose
-	 * size may be its ceiling's, or none yet) counts what was on the wire when the refused request
+	 * size may be the calls' window's, or none yet) counts what was on the wire when the refused request
 	 * was sent.
 	 */
 	private limitMetAt(inFlightAtSend: number | undefined): number {
-		if (!this.ceiling) return this.window;
-		return Math.max(1, Math.min(this.window, this.ceiling(), inFlightAtSend ?? Infinity));
+		if (!this.above) return this.window;
+		return Math.max(1, Math.min(this.window, this.above.limit, inFlightAtSend ?? Infinity));
 	}
 
 	/**
@@ -255,7 +261,7 @@ export class ConcurrencyWindow {
 	private grow(): void {
 		const { ADAPTIVE_CEILING, HOLD_WINDOWS } = ConcurrencyWindow;
 		// Held down by the window above: growing further would say nothing about this limit.
-		if (this.ceiling && this.window >= this.ceiling()) return;
+		if (this.above && this.window >= this.above.limit) return;
 		if (this.congestedWindow === undefined) {
 			// Slow start doubles per round trip; once a limit has lifted, one more per window.
 			const step = this.slowStart ? 1 : 1 / this.window;
@@ -277,10 +283,10 @@ export class ConcurrencyWindow {
 		// Held long enough: probe above the old limit, one per window again.
 		this.window = Math.min(ADAPTIVE_CEILING, this.window + 1 / this.window);
 		if (this.window >= this.congestedWindow + 1) {
-			// Clean beyond the old limit: it has lifted, so forget it (`exchanges` follows its ceiling again).
+			// Clean beyond the old limit: it has lifted, so forget it (`exchanges` follows the calls' window again).
 			this.congestedWindow = undefined;
 			this.holdWindows = HOLD_WINDOWS;
-			if (this.ceiling) this.window = Infinity;
+			if (this.above) this.window = Infinity;
 		}
 	}
 
@@ -292,7 +298,9 @@ export class ConcurrencyWindow {
 	private probeWorthIt(): boolean {
 		const roundTripMs = this.smoothedRoundTripMs;
 		if (this.retryAfterMs === 0 || roundTripMs === undefined) return true;
-		const workLeftMs = ((this.backlog + this.calls.queued) * roundTripMs) / this.window;
+		// `exchanges` weighs the items its calls' window still has to start.
+		const backlog = (this.above ?? this).backlog;
+		const workLeftMs = ((backlog + this.calls.queued) * roundTripMs) / this.window;
 		return workLeftMs > ConcurrencyWindow.HOLD_RETRY_AFTERS * this.retryAfterMs;
 	}
 
@@ -300,12 +308,14 @@ export class ConcurrencyWindow {
 	 * A window learned long ago may no longer fit (another load, another limit): start again from
 	 * the adaptive start, keeping where congestion began so that regrowth up to it stays quick.
 	 */
-	private restartAfterIdle(): void {
+	private restartAfterIdle({ takingCallPlace } = { takingCallPlace: true }): void {
 		const { idleSince } = this;
-		this.idleSince = undefined;
-		// `exchanges` is never wider than its ceiling, which restarts.
-		if (!this.adaptive || this.ceiling || this.calls.inUse > 0 || idleSince === undefined) return;
+		// A call taking a place ends the idle time; a token place may never lead to a call.
+		if (takingCallPlace) this.idleSince = undefined;
+		// `exchanges` is never wider than the calls' window, which restarts.
+		if (!this.adaptive || this.above || this.calls.inUse > 0 || idleSince === undefined) return;
 		if (Date.now() - idleSince < ConcurrencyWindow.IDLE_RESTART_MS) return;
+		this.idleSince = undefined;
 		this.window = Math.min(this.window, ConcurrencyWindow.ADAPTIVE_START);
 		this.slowStart = this.congestedWindow === undefined;
 		this.cleanInFlightPeak = 0;
