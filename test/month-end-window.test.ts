@@ -2,7 +2,7 @@
 import { ConcurrencyWindow } from '../nodes/Flinks/api/concurrency';
 import { answerClean, rejected } from './helpers/window-steps';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
-import { createParameters, customer, useTestBed } from './helpers/flinks-test-bed';
+import { createParameters, customers, useTestBed } from './helpers/flinks-test-bed';
 import { atNthRequest, AUTHORIZE, CREATES } from './helpers/fault-matrix';
 import { FreshReads } from '../nodes/Flinks/api/freshReads';
 import { expectEveryPlaceGivenBack, placeLedger } from './helpers/place-ledger';
@@ -15,7 +15,7 @@ describe('creates and the Concurrency option', () => {
 	it('Concurrency 10 keeps creates (and their token requests) to 10 requests at once at Flinks', async () => {
 		bed.server.setLatency(20);
 		const run = await bed.engine.run({
-			items: Array.from({ length: 60 }, (_, n) => customer(n)),
+			items: customers(60),
 			parameters: createParameters({ options: { concurrency: 10 } }),
 			onError: 'continueRegularOutput',
 		});
@@ -70,8 +70,6 @@ describe('ConcurrencyWindow', () => {
 });
 
 describe('places given back on every path', () => {
-	const items = (count: number) => Array.from({ length: count }, (_, n) => customer(n));
-
 	it.each([
 		{ waiting: 'token requests hang', path: AUTHORIZE, ms: 3000, onError: 'continueRegularOutput' },
 		{ waiting: 'creates are slow', path: CREATES, ms: 2000, onError: undefined },
@@ -83,7 +81,7 @@ describe('places given back on every path', () => {
 				bed.server.setLatency(30);
 				bed.server.injectFault({ ...path, kind: 'delay', ms, times: 40 });
 				await bed.engine.run({
-					items: items(40),
+					items: customers(40),
 					parameters: createParameters(),
 					onError,
 					onStarted: (execution) => atNthRequest(bed.server, path, 6, () => execution.cancel()),
@@ -121,7 +119,7 @@ describe('places given back on every path', () => {
 			});
 			bed.server.injectFault({ ...CREATES, kind: 'tooManyRequests401', times: 3 });
 			const run = await bed.engine.run({
-				items: items(40),
+				items: customers(40),
 				parameters: createParameters(),
 				onError: 'continueRegularOutput',
 			});
@@ -138,7 +136,7 @@ describe('places given back on every path', () => {
 		try {
 			bed.server.setLatency(20);
 			bed.server.injectFault({ ...CREATES, kind: 'status', status: 400, times: 1 });
-			const run = await bed.engine.run({ items: items(40), parameters: createParameters() });
+			const run = await bed.engine.run({ items: customers(40), parameters: createParameters() });
 			expect(run.error).toBeDefined();
 			expect(ledger.taken.tokens).toBeGreaterThan(0);
 			expectEveryPlaceGivenBack(ledger);
@@ -189,7 +187,7 @@ describe('nothing twice under create faults at concurrency', () => {
 		});
 		bed.server.injectFault({ ...CREATES, kind: 'tooManyRequests401', times: 6 });
 		const run = await bed.engine.run({
-			items: Array.from({ length: 60 }, (_, n) => customer(n)),
+			items: customers(60),
 			parameters: createParameters(),
 			onError: 'continueRegularOutput',
 		});
@@ -209,7 +207,7 @@ describe('a token endpoint stricter than the API', () => {
 		bed.server.setMaxTokenRequestsInFlight(3);
 		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 150, times: 80 });
 		const run = await bed.engine.run({
-			items: Array.from({ length: 80 }, (_, n) => customer(n)),
+			items: customers(80),
 			parameters: createParameters(),
 			onError: 'continueRegularOutput',
 		});
@@ -254,7 +252,7 @@ describe('which window a failed token request narrows', () => {
 					: { ...AUTHORIZE, kind: 'tooManyRequests401', times: 2 },
 			);
 			const run = await bed.engine.run({
-				items: Array.from({ length: 10 }, (_, n) => customer(n)),
+				items: customers(10),
 				parameters: createParameters(),
 				onError: 'continueRegularOutput',
 			});
@@ -272,15 +270,14 @@ describe('two executions on one window, one stopped', () => {
 		const ledger = placeLedger();
 		try {
 			bed.server.setLatency(25);
-			const items = (from: number) => Array.from({ length: 40 }, (_, n) => customer(from + n));
 			const [, other] = await Promise.all([
 				bed.engine.run({
-					items: items(0),
+					items: customers(40, 0),
 					parameters: createParameters(),
 					onError: 'continueRegularOutput',
 					onStarted: (execution) => atNthRequest(bed.server, CREATES, 12, () => execution.cancel()),
 				}),
-				bed.engine.run({ items: items(100), parameters: createParameters() }),
+				bed.engine.run({ items: customers(40, 100), parameters: createParameters() }),
 			]);
 			expect(other.error).toBeUndefined();
 			expect(other.items.filter((item) => 'error' in item.json)).toEqual([]);

@@ -2,15 +2,13 @@
 // Stop and faults while creates queue in a narrowed token requests' window, adaptive and with a
 // fixed Concurrency (from the second review of issue 25's token window).
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
-import { createParameters, customer, useTestBed } from './helpers/flinks-test-bed';
+import { createParameters, customers, useTestBed } from './helpers/flinks-test-bed';
 import { atNthRequest, AUTHORIZE, CREATES } from './helpers/fault-matrix';
 import { expectEveryPlaceGivenBack, placeLedger } from './helpers/place-ledger';
 
 let bed: FlinksTestBed;
 
 useTestBed((started) => (bed = started));
-
-const items = (count: number) => Array.from({ length: count }, (_, n) => customer(n));
 
 describe('the token requests window under Stop and refusals', () => {
 	it.each([
@@ -25,7 +23,7 @@ describe('the token requests window under Stop and refusals', () => {
 				bed.server.setMaxTokenRequestsInFlight(2);
 				bed.server.injectFault({ ...AUTHORIZE, kind: 'delay', ms: 150, times: 100 });
 				await bed.engine.run({
-					items: items(40),
+					items: customers(40),
 					parameters: createParameters({ options }),
 					onError: 'continueRegularOutput',
 					onStarted: (execution) =>
@@ -57,7 +55,7 @@ describe('the token requests window under Stop and refusals', () => {
 			});
 			bed.server.setMaxTokenRequestsInFlight(3);
 			const run = await bed.engine.run({
-				items: items(40),
+				items: customers(40),
 				parameters: createParameters(),
 				onError: 'continueRegularOutput',
 			});

@@ -5,7 +5,7 @@
 import { ConcurrencyWindow } from '../nodes/Flinks/api/concurrency';
 import { answerClean, rejected } from './helpers/window-steps';
 import type { FlinksTestBed } from './helpers/flinks-test-bed';
-import { createParameters, customer, useTestBed } from './helpers/flinks-test-bed';
+import { createParameters, customers, useTestBed } from './helpers/flinks-test-bed';
 import type { RecordedRequest } from './helpers/fake-flinks-server';
 import { atNthRequest, AUTHORIZE, CREATES } from './helpers/fault-matrix';
 import { expectEveryPlaceGivenBack, placeLedger } from './helpers/place-ledger';
@@ -13,8 +13,6 @@ import { expectEveryPlaceGivenBack, placeLedger } from './helpers/place-ledger';
 let bed: FlinksTestBed;
 
 useTestBed((started) => (bed = started));
-
-const items = (count: number) => Array.from({ length: count }, (_, n) => customer(n));
 
 /** Most requests matching `path` open at one time at the fake server. */
 function peakOpen(requests: RecordedRequest[], path: string): number {
@@ -36,7 +34,7 @@ describe("creates' token requests in a window of their own", () => {
 		bed.server.setLatency(5);
 		bed.server.injectFault({ ...AUTHORIZE, kind: 'delay', ms: 300, times: 200 });
 		const run = await bed.engine.run({
-			items: items(64),
+			items: customers(64),
 			parameters: createParameters(),
 			onError: 'continueRegularOutput',
 		});
@@ -129,7 +127,7 @@ describe('token request places given back on every path, per window', () => {
 				bed.server.setLatency(10);
 				bed.server.injectFault(fault);
 				await bed.engine.run({
-					items: items(30),
+					items: customers(30),
 					parameters: createParameters(),
 					onError,
 					onStarted: (execution) =>
@@ -166,7 +164,7 @@ describe('token request places given back on every path, per window', () => {
 					times: 3,
 				});
 				const run = await bed.engine.run({
-					items: items(20),
+					items: customers(20),
 					parameters: createParameters({
 						options: { timeout: 1000, ...(concurrency ? { concurrency } : {}) },
 					}),
@@ -204,7 +202,7 @@ describe('token request places: credential edits, Stop Workflow mode', () => {
 				bed.engine.setStoredCredentials({ ...edited, xClientId: 'edited' }),
 			);
 			const run = await bed.engine.run({
-				items: items(30),
+				items: customers(30),
 				parameters: createParameters(),
 				onError: 'continueRegularOutput',
 			});
@@ -229,7 +227,7 @@ describe('token request places: credential edits, Stop Workflow mode', () => {
 			bed.server.setMaxTokenRequestsInFlight(2);
 			bed.server.injectFault({ ...AUTHORIZE, kind: 'delay', ms: 100, times: 50 });
 			bed.server.injectFault({ ...CREATES, kind: 'status', status: 400, times: 1 });
-			const run = await bed.engine.run({ items: items(40), parameters: createParameters() });
+			const run = await bed.engine.run({ items: customers(40), parameters: createParameters() });
 			expect(run.error).toBeDefined();
 			await settle();
 			expectEveryPlaceGivenBack(ledger);
@@ -250,7 +248,7 @@ describe('tokens in hand when the calls narrow', () => {
 		bed.server.setMaxInFlight(2, '0', 'api');
 		bed.server.injectFault({ ...CREATES, kind: 'delay', ms: 400, times: 200 });
 		const run = await bed.engine.run({
-			items: items(24),
+			items: customers(24),
 			parameters: createParameters(),
 			onError: 'continueRegularOutput',
 		});

@@ -122,6 +122,11 @@ export function customer(n: number): IDataObject {
 	};
 }
 
+/** A Create batch of `count` customers, the first `from` on. */
+export function customers(count: number, from = 0): IDataObject[] {
+	return Array.from({ length: count }, (_, n) => customer(from + n));
+}
+
 /** Every place a secret could leak to, as one string to search. */
 export function everythingVisible(bed: FlinksTestBed, ...runs: unknown[]): string {
 	return [JSON.stringify(runs, replaceErrors), ...bed.engine.logLines].join('\n');
