@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs in plain Node, never inside n8n */
 import type { Locator, Page } from 'playwright-core';
 
 import { chooseOption, expectText, expectThat, fillParameter, ndv, restCall } from '../editor-page';
@@ -128,11 +129,14 @@ export const credentialReopened: WalkStep = {
 
 /**
  * Closes the credential dialog. On a busy machine n8n can register the last typed value after the
- * save ("Close without saving?"): then it keeps editing, saves again and closes.
+ * save ("Close without saving?"): then it keeps editing, saves again and closes. If that save sent
+ * nothing to n8n and n8n asks again, what it holds is not a change a save stores: the dialog is
+ * closed without it (every caller's next step tests the stored credential again).
  */
 export async function closeCredentialModal(page: Page): Promise<void> {
 	const modal = credentialModal(page);
 	const confirm = page.getByRole('dialog').filter({ hasText: 'Close without saving?' });
+	let lastSaveSent = true;
 	for (let attempt = 1; ; attempt++) {
 		// n8n 2.41 may close the dialog itself after a save that came from the node.
 		if (await modal.isVisible()) {
@@ -149,14 +153,25 @@ export async function closeCredentialModal(page: Page): Promise<void> {
 		]);
 		if (outcome === 'closed') return;
 		expectThat(attempt < 3, 'The credential dialog still holds unsaved changes after saving');
+		if (!lastSaveSent) {
+			await confirm.getByRole('button', { name: 'Close', exact: true }).click();
+			await modal.waitFor({ state: 'hidden' });
+			return;
+		}
 		await confirm.getByRole('button', { name: 'Keep Editing' }).click();
 		await confirm.waitFor({ state: 'hidden' });
-		const saved = page.waitForResponse(
-			(response) =>
-				/\/rest\/credentials(\/[^/?]+)?$/.test(new URL(response.url()).pathname) &&
-				['POST', 'PATCH'].includes(response.request().method()),
-		);
+		const sent = page
+			.waitForResponse(
+				(response) =>
+					/\/rest\/credentials(\/[^/?]+)?$/.test(new URL(response.url()).pathname) &&
+					['POST', 'PATCH'].includes(response.request().method()),
+				{ timeout: 20_000 },
+			)
+			.then(() => true)
+			.catch(() => false);
 		await saveCredential(page);
-		await saved;
+		// A busy n8n 2.41 once sent no save for this click (CI, 2026-12-07).
+		lastSaveSent = await sent;
+		if (!lastSaveSent) process.stdout.write('        (the credential dialog sent no save)\n');
 	}
 }
