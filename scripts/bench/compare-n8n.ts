@@ -56,7 +56,7 @@ async function main(): Promise<void> {
 					const name = planned[index].spec.run;
 					times[side].set(name, [...(times[side].get(name) ?? []), nodeMs]);
 					log(
-						`  ${version.n8n} ${side === 0 ? 'before' : 'after '} ${name}: ${(nodeMs / 1000).toFixed(2)} s, ${run.row?.rejected ?? '?'} 429s, peak ${run.row?.peakInFlight ?? '?'} in flight${run.failure ? ` (${run.failure})` : ''}`,
+						`  ${version.n8n} ${side === 0 ? 'before' : 'after '} ${name}: ${(nodeMs / 1000).toFixed(2)} s, ${run.row?.rejected ?? '?'} 429s, at most ${run.row?.peakInFlight ?? '?'} API calls at Flinks${run.failure ? ` (${run.failure})` : ''}`,
 					);
 				}
 			}

@@ -2,10 +2,14 @@
 /**
  * An oracle to measure the adaptive window against: a copy of a packed tarball whose calls' window
  * is fixed at `places` from the first request on (no slow start, never narrowed by a 429, never
- * grown), as if Flinks' limit were known in advance. Creates' token requests keep their own window
- * and token places, as in the real package. For measuring only — never publish what it writes.
+ * grown; also after an idle minute), as if Flinks' limit were known in advance. Creates' token
+ * requests keep their own window and token places, as in the real package. With `paceMs`, each
+ * call also waits, once it has its place, until `paceMs` after the previous call's send. For
+ * measuring only: never publish what it writes (the pacing uses a timer, which n8n's rules forbid
+ * in a node).
  *
  *   npx tsx scripts/bench/fixed-window-tarball.ts n8n-nodes-flinks-0.1.0.tgz 10 fixed-10.tgz
+ *   npx tsx scripts/bench/fixed-window-tarball.ts n8n-nodes-flinks-0.1.0.tgz 11 paced-11.tgz 6.5
  *   BENCH_ROWS=0,4 npx tsx scripts/bench/compare-n8n.ts fixed-10.tgz n8n-nodes-flinks-0.1.0.tgz
  */
 import { execFileSync } from 'child_process';
@@ -25,21 +29,23 @@ function edit(source: string, find: RegExp, replace: string): string {
 }
 
 function main(): void {
-	const [input, placesArg, output] = process.argv.slice(2);
+	const [input, placesArg, output, paceArg] = process.argv.slice(2);
 	const places = Number(placesArg);
-	if (!input || !output || !Number.isInteger(places) || places < 1) {
-		throw new Error('Usage: fixed-window-tarball.ts in.tgz <places> out.tgz');
+	const paceMs = paceArg === undefined ? undefined : Number(paceArg);
+	const paceValid = paceMs === undefined || paceMs > 0;
+	if (!input || !output || !Number.isInteger(places) || places < 1 || !paceValid) {
+		throw new Error('Usage: fixed-window-tarball.ts in.tgz <places> out.tgz [paceMs]');
 	}
 	const work = mkdtempSync(path.join(os.tmpdir(), 'flinks-fixed-window-'));
 	try {
 		execFileSync('tar', ['xzf', path.resolve(input), '-C', work]);
 		const file = path.join(work, COMPILED);
 		let source = readFileSync(file, 'utf8');
-		// The calls' window (the one without a window above it) starts at `places`...
+		// The calls' window (`exchanges` starts unbounded) starts at `places`, and restarts there...
 		source = edit(
 			source,
-			/\(above \? Infinity : ConcurrencyWindow\.ADAPTIVE_START\)/,
-			`(above ? Infinity : ${places})`,
+			/ConcurrencyWindow\.ADAPTIVE_START = \d+;/,
+			`ConcurrencyWindow.ADAPTIVE_START = ${places};`,
 		);
 		// ...is not narrowed by congestion (the token requests' window still is)...
 		source = edit(
@@ -49,9 +55,27 @@ function main(): void {
 		);
 		// ...and does not grow.
 		source = edit(source, /(\n {4}grow\(\) \{)/, '$1\n        if (!this.above) return;');
+		if (paceMs !== undefined) {
+			// ...and, paced, sends at most one call per `paceMs`.
+			source = edit(
+				source,
+				/return await this\.calls\.take\(signal, urgent\);/,
+				[
+					'const taken = await this.calls.take(signal, urgent);',
+					'        if (!this.above) {',
+					'            const now = Date.now();',
+					'            const at = Math.max(now, this.pacedUntil ?? 0);',
+					`            this.pacedUntil = at + ${paceMs};`,
+					'            if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));',
+					'        }',
+					'        return taken;',
+				].join('\n'),
+			);
+		}
 		writeFileSync(file, source);
 		execFileSync('tar', ['czf', path.resolve(output), '-C', work, 'package']);
-		process.stdout.write(`${output}: calls' window fixed at ${places}\n`);
+		const paced = paceMs === undefined ? '' : `, one send per ${paceMs} ms`;
+		process.stdout.write(`${output}: calls' window fixed at ${places}${paced}\n`);
 	} finally {
 		rmSync(work, { recursive: true, force: true });
 	}

@@ -129,9 +129,10 @@ export const credentialReopened: WalkStep = {
 
 /**
  * Closes the credential dialog. On a busy machine n8n can register the last typed value after the
- * save ("Close without saving?"): then it keeps editing, saves again and closes. If that save sent
- * nothing to n8n and n8n asks again, what it holds is not a change a save stores: the dialog is
- * closed without it (every caller's next step tests the stored credential again).
+ * save ("Close without saving?"): then it keeps editing, saves again and closes. n8n refusing that
+ * save (a required field empty: "Please check the errors below") fails the step. If the save sent
+ * nothing otherwise and n8n asks again, the dialog is closed without it: the stored credential is
+ * what the walk tests next (reopened and tested again, or used by an Execute step).
  */
 export async function closeCredentialModal(page: Page): Promise<void> {
 	const modal = credentialModal(page);
@@ -152,26 +153,36 @@ export async function closeCredentialModal(page: Page): Promise<void> {
 			confirm.waitFor({ state: 'visible' }).then(() => 'unsaved' as const),
 		]);
 		if (outcome === 'closed') return;
-		expectThat(attempt < 3, 'The credential dialog still holds unsaved changes after saving');
 		if (!lastSaveSent) {
 			await confirm.getByRole('button', { name: 'Close', exact: true }).click();
 			await modal.waitFor({ state: 'hidden' });
 			return;
 		}
+		expectThat(attempt < 3, 'The credential dialog still holds unsaved changes after saving');
 		await confirm.getByRole('button', { name: 'Keep Editing' }).click();
 		await confirm.waitFor({ state: 'hidden' });
-		const sent = page
-			.waitForResponse(
-				(response) =>
-					/\/rest\/credentials(\/[^/?]+)?$/.test(new URL(response.url()).pathname) &&
-					['POST', 'PATCH'].includes(response.request().method()),
-				{ timeout: 20_000 },
-			)
-			.then(() => true)
-			.catch(() => false);
-		await saveCredential(page);
-		// A busy n8n 2.41 once sent no save for this click (CI, 2026-12-07).
-		lastSaveSent = await sent;
-		if (!lastSaveSent) process.stdout.write('        (the credential dialog sent no save)\n');
+		lastSaveSent = await saveSends(page);
+		if (!lastSaveSent) {
+			const refused = await modal.getByText('Please check the errors below').isVisible();
+			expectThat(!refused, 'n8n refused to save the credential: "Please check the errors below"');
+			// A busy n8n 2.41 once sent no save for this click (CI, 2026-12-07).
+			process.stdout.write('        (the credential dialog sent no save)\n');
+		}
 	}
+}
+
+/** Clicks Save; true once n8n sends the credential, false if nothing is sent within 20 s of the click. */
+async function saveSends(page: Page): Promise<boolean> {
+	const sent = page
+		.waitForResponse(
+			(response) =>
+				/\/rest\/credentials(\/[^/?]+)?$/.test(new URL(response.url()).pathname) &&
+				['POST', 'PATCH'].includes(response.request().method()),
+			{ timeout: 0 },
+		)
+		.then(() => true);
+	// Registered before the click; when the page closes at the end of the walk, it rejects unheard.
+	sent.catch(() => undefined);
+	await saveCredential(page);
+	return await Promise.race([sent, page.waitForTimeout(20_000).then(() => false)]);
 }
