@@ -75,3 +75,68 @@ describe('a 401 whose body says TOO_MANY_REQUESTS is a rate limit', () => {
 		expect(bed.server.count(CANCELS)).toBe(2);
 	});
 });
+
+/**
+ * A refused token request is asked again no sooner than the token endpoint's Retry-After, as a
+ * refused call is. (Our own first backoff is at most 500 ms: a 1 s Retry-After tells them apart.)
+ */
+function tokenRequestGapMs(): number {
+	const tokenRequests = bed.server.requests.filter((request) => request.path === AUTHORIZE.path);
+	expect(tokenRequests).toHaveLength(2);
+	const [refused, next] = tokenRequests;
+	expect(refused.status).toBe(429);
+	return next.at - (refused.answeredAt ?? refused.at);
+}
+
+describe("A refused token request waits for the token endpoint's Retry-After", () => {
+	it.each([
+		['1 (seconds)', () => '1'],
+		['an HTTP-date 2 s ahead', () => new Date(Date.now() + 2_000).toUTCString()],
+	])(
+		"a create's own token request, answered 429 with Retry-After: %s, is asked again after 1 s or more",
+		async (_label, retryAfter) => {
+			bed.server.injectFault({
+				...AUTHORIZE,
+				kind: 'status',
+				status: 429,
+				retryAfter: retryAfter(),
+			});
+			const run = await bed.engine.run({ items: [customer(1)], parameters: createParameters() });
+			expect(run.error).toBeUndefined();
+			expect(run.items).toHaveLength(1);
+			expect(bed.server.count(CREATES)).toBe(1);
+			expect(tokenRequestGapMs()).toBeGreaterThanOrEqual(990);
+		},
+	);
+
+	it("the credential's token for a cancel, answered 429 with Retry-After: 1, is asked again after 1 s", async () => {
+		const [session] = bed.server.addSessions(1);
+		bed.server.injectFault({ ...AUTHORIZE, kind: 'status', status: 429, retryAfter: '1' });
+		const run = await bed.engine.run({
+			items: [{ sessionId: session.sessionId }],
+			parameters: cancelParameters(),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => item.json.status)).toEqual(['Cancelled']);
+		expect(bed.server.count(CANCELS)).toBe(1);
+		expect(tokenRequestGapMs()).toBeGreaterThanOrEqual(990);
+	});
+
+	it('a Retry-After longer than the retries may wait fails the item at once, naming it, with no create sent', async () => {
+		bed.server.injectFault({ ...AUTHORIZE, kind: 'status', status: 429, retryAfter: '3600' });
+		const startedAt = Date.now();
+		const run = await bed.engine.run({
+			items: [customer(1)],
+			parameters: createParameters(),
+			onError: 'continueRegularOutput',
+		});
+		expect(Date.now() - startedAt).toBeLessThan(10_000);
+		expect(run.error).toBeUndefined();
+		expect(run.items).toHaveLength(1);
+		expect(run.items[0].pairedItem).toEqual({ item: 0 });
+		expect(String(run.items[0].json.error)).toMatch(/token/i);
+		expect(String(run.items[0].json.error)).toMatch(/\[item 0\]/);
+		expect(bed.server.count(CREATES)).toBe(0);
+		expect(bed.server.count(AUTHORIZE)).toBe(1);
+	});
+});

@@ -8,6 +8,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { FlinksPayApi } from '../../../credentials/FlinksPayApi.credentials';
 import {
+	tokenEndpointRetryAfterOf,
 	tokenEndpointStatusOf,
 	withTokenRequestSettings,
 } from '../../../credentials/flinksPayToken';
@@ -78,6 +79,7 @@ export async function exchangeOwnToken(
 				startedAt,
 				durationMs: Date.now() - startedAt,
 				tokenEndpointStatus: tokenEndpointStatusOf(error),
+				tokenEndpointRetryAfter: tokenEndpointRetryAfterOf(error),
 			},
 		};
 	}
