@@ -133,14 +133,10 @@ export function tokenFailure(
  */
 function retryAfterSeconds(value: unknown): string | undefined {
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	const number = Number(value);
-	const seconds = Number.isFinite(number) ? number : (Date.parse(value) - Date.now()) / 1000;
-	if (Number.isNaN(seconds)) return undefined;
-	// A day is longer than any retry may wait: more says the same, in plain digits.
-	return String(Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Math.ceil(seconds))));
+	const seconds = Number(value);
+	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+	return Number.isFinite(ms) ? String(Math.max(0, Math.ceil(ms / 1000))) : undefined;
 }
-
-const MAX_RETRY_AFTER_SECONDS = 86_400;
 
 /**
  * The Retry-After the token endpoint sent with a refusal, if any. n8n may wrap what

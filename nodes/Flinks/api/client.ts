@@ -202,16 +202,7 @@ export class FlinksClient {
 				const exchangeAgainInMs = this.tokens.afterRequest(ticket, attempt, budget, item);
 				if (exchangeAgainInMs === undefined) return { ticket, attempt };
 				this.reportExchangeCongestion(attempt, ownExchange);
-				// Waiting out Flinks' Retry-After, the exchange is not "still open" to those waiting on it.
-				const resume =
-					attempt.tokenEndpointRetryAfter === undefined
-						? () => undefined
-						: this.tokens.pauseExchange(ticket);
-				try {
-					await waitBeforeRetry(this.node, exchangeAgainInMs, this.signal, item);
-				} finally {
-					resume();
-				}
+				await waitBeforeRetry(this.node, exchangeAgainInMs, this.signal, item);
 				ticket = await this.tokens.beforeRetry(ticket, item);
 			}
 		} catch (error) {

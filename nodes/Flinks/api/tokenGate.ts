@@ -46,12 +46,6 @@ export class TokenGate {
 
 	private exchanging: Deferred | undefined;
 
-	/** Whether the exchanging request is waiting out Flinks' Retry-After before it asks again. */
-	private pausedSince: number | undefined;
-
-	/** When the exchanging request last ended such a wait. */
-	private pauseEndedAt = -Infinity;
-
 	constructor(
 		private readonly shared: ICredentialDataDecryptedObject,
 		/** The credential, as stored, this token is for (`credentialKey`). */
@@ -138,28 +132,6 @@ export class TokenGate {
 		this.finishExchange(ticket).resolve();
 	}
 
-	/**
-	 * The exchanging request waits before asking again, as Flinks asked (Retry-After): the requests
-	 * waiting on it do not count that time against their own limit. Returns what ends the pause.
-	 */
-	pause(ticket: TokenTicket): () => void {
-		if (!this.holds(ticket)) return () => undefined;
-		this.pausedSince = Date.now();
-		return () => {
-			if (this.pausedSince === undefined) return;
-			this.pausedSince = undefined;
-			this.pauseEndedAt = Date.now();
-		};
-	}
-
-	/**
-	 * Whether the exchange was paused within the last `withinMs`: a waiter whose limit ran out
-	 * then waits another `withinMs` (each request of the exchange still has its own deadline).
-	 */
-	pausedWithin(withinMs: number): boolean {
-		return this.pausedSince !== undefined || Date.now() - this.pauseEndedAt < withinMs;
-	}
-
 	/** The exchanging request gave up without a result (its execution stopped): a waiter takes over. */
 	release(ticket: TokenTicket): void {
 		if (this.holds(ticket)) this.finishExchange(ticket).resolve();
@@ -198,7 +170,6 @@ export class TokenGate {
 	private finishExchange(ticket: TokenTicket): Deferred {
 		const exchange = ticket.exchange as Deferred;
 		this.exchanging = undefined;
-		this.pausedSince = undefined;
 		ticket.exchange = undefined;
 		return exchange;
 	}

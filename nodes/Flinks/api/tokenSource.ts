@@ -84,11 +84,6 @@ export class TokenSource {
 				ticket = await this.gate.acquire(waitSignal);
 			} catch (failure) {
 				if (this.executionSignal?.aborted) throw notSentError(this.ctx.getNode(), item);
-				if (wait?.expired && this.gate.pausedWithin(wait.timeoutMs)) {
-					// The exchange waited out Flinks' Retry-After meanwhile: wait on.
-					wait = undefined;
-					continue;
-				}
 				if (wait?.expired) throw tokenWaitError(this.ctx.getNode(), item, wait.timeoutMs);
 				this.failure = failure as TokenFailure;
 				throw tokenError(this.ctx.getNode(), this.failure, item);
@@ -128,7 +123,6 @@ export class TokenSource {
 		// Never sooner than the token endpoint asked (Retry-After), as for a call.
 		const retryAfter =
 			attempt.tokenEndpointRetryAfter ?? tokenEndpointRetryAfterOf(attempt.failure);
-		attempt.tokenEndpointRetryAfter = retryAfter;
 		const delayMs = retryable ? budget.nextDelay(retryAfter) : undefined;
 		if (delayMs === undefined)
 			throw this.failExchange(ticket, attempt.failure, item, budget.attempts);
@@ -163,11 +157,6 @@ export class TokenSource {
 		// Edited while the token was on its way: no create goes to the old settings after the edit.
 		await this.checkCredentialUnchanged(item);
 		return { ticket: this.gate.exclusiveTicket(token, Date.now()), attempt };
-	}
-
-	/** The request exchanging the shared token waits before asking again: see TokenGate.pause. */
-	pauseExchange(ticket: TokenTicket): () => void {
-		return ticket.exclusive ? () => undefined : this.gate.pause(ticket);
 	}
 
 	/** A call's own token that never reached Flinks: the next call that initiates a session takes it. */
