@@ -158,7 +158,6 @@ export class FlinksPayApi implements ICredentialType {
 				TOKEN_UNAVAILABLE,
 				'Flinks is limiting token requests (HTTP 401 TOO_MANY_REQUESTS)',
 				statusCode,
-				response.headers?.['retry-after'],
 			);
 		}
 		if (statusCode === 401 || statusCode === 403) {
@@ -182,7 +181,6 @@ export class FlinksPayApi implements ICredentialType {
 				transient ? TOKEN_UNAVAILABLE : TOKEN_REFUSED,
 				`Flinks did not issue an access token (HTTP ${statusCode}${statusCode < 300 ? ' without an access_token' : detail})${transient ? '' : ". Check the credential's 'Client ID', 'Client Secret' and 'Environment'."}`,
 				statusCode,
-				transient ? response.headers?.['retry-after'] : undefined,
 			);
 		}
 		// n8n saves the whole object it was handed (n8n 2.x): never when the user edited it meanwhile.

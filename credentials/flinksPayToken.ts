@@ -113,42 +113,11 @@ export function isTokenFor(credentials: ICredentialDataDecryptedObject): boolean
  * A failed token exchange; n8n wraps it in a NodeApiError that takes `httpCode` as its own. Not
  * `code`: n8n 2.41's credential test would show a `code` in place of the message.
  */
-export function tokenFailure(
-	code: string,
-	message: string,
-	statusCode?: number,
-	retryAfter?: unknown,
-): Error {
-	const waitSeconds = retryAfterSeconds(retryAfter);
+export function tokenFailure(code: string, message: string, statusCode?: number): Error {
 	return Object.assign(new Error(message), {
 		httpCode: code,
 		...(statusCode === undefined ? {} : { tokenEndpointStatus: statusCode }),
-		...(waitSeconds === undefined ? {} : { tokenEndpointRetryAfter: waitSeconds }),
 	});
-}
-
-/**
- * A Retry-After (seconds or an HTTP-date) as whole seconds from now, digits only: whatever else
- * the header held (a gateway may echo request headers anywhere) goes no further.
- */
-function retryAfterSeconds(value: unknown): string | undefined {
-	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	const seconds = Number(value);
-	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-	return Number.isFinite(ms) ? String(Math.max(0, Math.ceil(ms / 1000))) : undefined;
-}
-
-/**
- * The Retry-After the token endpoint sent with a refusal, if any. n8n may wrap what
- * preAuthentication threw (the error n8n shows keeps it as its cause).
- */
-export function tokenEndpointRetryAfterOf(error: unknown): string | undefined {
-	for (let found = error, depth = 0; found && depth < 3; depth++) {
-		const retryAfter = (found as { tokenEndpointRetryAfter?: unknown }).tokenEndpointRetryAfter;
-		if (typeof retryAfter === 'string') return retryAfter;
-		found = (found as { cause?: unknown }).cause;
-	}
-	return undefined;
 }
 
 /** The HTTP status the token endpoint answered a failed exchange with, if it answered. */

@@ -21,8 +21,6 @@ export interface Attempt {
 	inFlightAtSend?: number;
 	/** A failed token request's HTTP status, when the token endpoint answered. */
 	tokenEndpointStatus?: number;
-	/** The Retry-After a failed token request was answered with, if any. */
-	tokenEndpointRetryAfter?: string;
 	/** A create's token request: calls and token requests on the wire when it was sent, itself included. */
 	requestsInFlightAtSend?: number;
 }
@@ -139,7 +137,7 @@ function congestionSignal(attempt: Attempt): CongestionSignal {
 	return {
 		startedAt: attempt.startedAt,
 		inFlightAtSend: attempt.inFlightAtSend,
-		retryAfterMs: parseRetryAfter(attempt.response?.retryAfter ?? attempt.tokenEndpointRetryAfter),
+		retryAfterMs: parseRetryAfter(attempt.response?.retryAfter),
 	};
 }
 

@@ -8,7 +8,6 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { FlinksPayApi } from '../../../credentials/FlinksPayApi.credentials';
 import {
-	tokenEndpointRetryAfterOf,
 	tokenEndpointStatusOf,
 	withTokenRequestSettings,
 } from '../../../credentials/flinksPayToken';
@@ -79,7 +78,6 @@ export async function exchangeOwnToken(
 				startedAt,
 				durationMs: Date.now() - startedAt,
 				tokenEndpointStatus: tokenEndpointStatusOf(error),
-				tokenEndpointRetryAfter: tokenEndpointRetryAfterOf(error),
 			},
 		};
 	}

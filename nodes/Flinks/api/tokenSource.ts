@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
-import { flinksBaseUrl, tokenEndpointRetryAfterOf } from '../../../credentials/flinksPayToken';
+import { flinksBaseUrl } from '../../../credentials/flinksPayToken';
 import type { Attempt } from './attempt';
 import type { ItemContext } from './errors';
 import { CREDENTIAL_TYPE } from './credential';
@@ -120,10 +120,7 @@ export class TokenSource {
 		}
 		// n8n's token exchange failed, so the call itself was not sent.
 		const retryable = attempt.failure && classifyFailure(attempt.failure) === 'tokenUnavailable';
-		// Never sooner than the token endpoint asked (Retry-After), as for a call.
-		const retryAfter =
-			attempt.tokenEndpointRetryAfter ?? tokenEndpointRetryAfterOf(attempt.failure);
-		const delayMs = retryable ? budget.nextDelay(retryAfter) : undefined;
+		const delayMs = retryable ? budget.nextDelay() : undefined;
 		if (delayMs === undefined)
 			throw this.failExchange(ticket, attempt.failure, item, budget.attempts);
 		return delayMs;
