@@ -7,7 +7,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 
 import { FakeFlinksServer } from '../../test/helpers/fake-flinks-server';
 import { addGuaranteeAwaitingDecision } from '../../test/helpers/fake-flinks-eft';
-import { createParameters, customer, sessionParameters } from '../../test/helpers/flinks-test-bed';
+import { createParameters, customers, sessionParameters } from '../../test/helpers/flinks-test-bed';
 import type { N8nEngine } from '../../test/helpers/n8n-engine';
 import { EXCHANGE_PATH } from './bench-support';
 import type { RecordedRun } from './timeline';
@@ -127,8 +127,6 @@ const LIMIT_WORDS: Record<LimitScope, string> = {
 	none: 'no limit (CPU floor)',
 };
 
-const customers = (count: number) => () => Array.from({ length: count }, (_, n) => customer(n));
-
 /** The month-end rows: creates (the server's limit on API calls only, then on every request) and decisions. */
 export function bulkRuns(): BulkRun[] {
 	const creates = (count: number, latencyMs: number, scope: LimitScope): BulkRun => ({
@@ -137,7 +135,7 @@ export function bulkRuns(): BulkRun[] {
 		latencyMs,
 		scope,
 		parameters: createParameters(),
-		items: customers(count),
+		items: () => customers(count),
 		requestsPerItem: scope === 'api' ? 1 : 2,
 	});
 	const runs: BulkRun[] = [
